@@ -40,6 +40,9 @@ int netdev_send(struct netdev *nd, const uint8_t *frame, size_t len);
  * Returns 1 with *frame filled, 0 on timeout, negative on error. */
 int netdev_recv(struct netdev *nd, int64_t deadline_ns, struct netdev_frame *frame);
 void netdev_close(struct netdev *nd);
+/* One-line reason for the last failed netdev_send / netdev_recv
+ * ("" if none). Valid until the next call on nd. */
+const char *netdev_error(const struct netdev *nd);
 
 /* CLOCK_MONOTONIC in ns. */
 int64_t netdev_now_ns(void);
