@@ -45,12 +45,24 @@ static bool signed_part(const char *s, size_t len, uint64_t max, bool sgn,
 	return true;
 }
 
+static bool range_parts(const char *s1, size_t l1, const char *s2, size_t l2,
+			uint64_t max, bool sgn, struct script_num *out)
+{
+	int64_t lo, hi;
+
+	if (!signed_part(s1, l1, max, sgn, &lo) ||
+	    !signed_part(s2, l2, max, sgn, &hi) || lo > hi)
+		return false;
+	*out = (struct script_num){ .k = SNUM_RANGE, .lo = (uint32_t)lo,
+				    .hi = (uint32_t)hi };
+	return true;
+}
+
 bool script_num_text(const char *s, size_t len, uint64_t max, unsigned ok,
 		     struct script_num *out)
 {
 	bool sgn = ok & SNUM_OK_SIGNED;
-	const char *dots;
-	int64_t lo, hi;
+	int64_t v;
 
 	if ((ok & SNUM_OK_MATCH) && len == 3 && !memcmp(s, "any", 3)) {
 		*out = (struct script_num){ .k = SNUM_ANY };
@@ -60,22 +72,16 @@ bool script_num_text(const char *s, size_t len, uint64_t max, unsigned ok,
 		*out = (struct script_num){ .k = SNUM_ABSENT };
 		return true;
 	}
-	dots = memmem(s, len, "..", 2);
-	if (dots) {
-		size_t l1 = (size_t)(dots - s);
-
-		if (!(ok & SNUM_OK_MATCH) ||
-		    !signed_part(s, l1, max, sgn, &lo) ||
-		    !signed_part(dots + 2, len - l1 - 2, max, sgn, &hi) || lo > hi)
-			return false;
-		*out = (struct script_num){ .k = SNUM_RANGE, .lo = (uint32_t)lo,
-					    .hi = (uint32_t)hi };
-		return true;
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (s[i] != '.' || s[i + 1] != '.')
+			continue;
+		return (ok & SNUM_OK_MATCH) &&
+		       range_parts(s, i, s + i + 2, len - i - 2, max, sgn, out);
 	}
-	if (!signed_part(s, len, max, sgn, &lo))
+	if (!signed_part(s, len, max, sgn, &v))
 		return false;
-	*out = (struct script_num){ .k = SNUM_VALUE, .lo = (uint32_t)lo,
-				    .hi = (uint32_t)lo };
+	*out = (struct script_num){ .k = SNUM_VALUE, .lo = (uint32_t)v,
+				    .hi = (uint32_t)v };
 	return true;
 }
 
@@ -110,23 +116,12 @@ int script_ynum(const struct script_ctx *c, const yaml_node_t *n,
 	    n->data.sequence.items.top - n->data.sequence.items.start == 2) {
 		const yaml_node_t *a = script_ynode(c, n->data.sequence.items.start[0]);
 		const yaml_node_t *z = script_ynode(c, n->data.sequence.items.start[1]);
-		struct script_num lo, hi;
-		unsigned vok = ok & SNUM_OK_SIGNED;
 
 		if (a->type == YAML_SCALAR_NODE && z->type == YAML_SCALAR_NODE &&
-		    script_num_text((const char *)a->data.scalar.value,
-				    a->data.scalar.length, max, vok, &lo) &&
-		    script_num_text((const char *)z->data.scalar.value,
-				    z->data.scalar.length, max, vok, &hi)) {
-			bool sgn = ok & SNUM_OK_SIGNED;
-
-			if (sgn ? (int32_t)lo.lo > (int32_t)hi.lo : lo.lo > hi.lo)
-				return script_yerr(c, n, "expected a range [lo, hi] with lo <= hi for %s",
-						   what);
-			*out = (struct script_num){ .k = SNUM_RANGE, .lo = lo.lo,
-						    .hi = hi.lo };
+		    range_parts((const char *)a->data.scalar.value, a->data.scalar.length,
+				(const char *)z->data.scalar.value, z->data.scalar.length,
+				max, ok & SNUM_OK_SIGNED, out))
 			return 0;
-		}
 	}
 	num_expected(exp, sizeof(exp), max, ok);
 	return script_yerr(c, n, "expected %s for %s but found %s", exp, what,
@@ -257,6 +252,7 @@ static int parse_seqack(const struct script_ctx *c, const yaml_node_t *n,
 			bool *abs)
 {
 	static const char *const keys[] = { "abs", NULL };
+	const yaml_node_t *v;
 	int rv;
 
 	if (n->type != YAML_MAPPING_NODE)
@@ -265,10 +261,10 @@ static int parse_seqack(const struct script_ctx *c, const yaml_node_t *n,
 	if (rv)
 		return rv;
 	*abs = true;
-	n = script_yget(c, n, "abs");
-	if (!n)
+	v = script_yget(c, n, "abs");
+	if (!v)
 		return script_yerr(c, n, "expected {abs: N} for %s", what);
-	return script_ynum(c, n, what, UINT32_MAX, ok, num);
+	return script_ynum(c, v, what, UINT32_MAX, ok, num);
 }
 
 static int parse_payload(const struct script_ctx *c, const yaml_node_t *n,

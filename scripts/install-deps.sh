@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs every Debian package tcpspec needs to build and test.
+set -euo pipefail
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+	build-essential meson ninja-build pkg-config python3 \
+	libpcap-dev libnet1-dev libyaml-dev libcmocka-dev libjansson-dev \
+	iproute2 ethtool \
+	clang libclang-rt-14-dev >/dev/null
