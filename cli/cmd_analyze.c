@@ -160,7 +160,7 @@ int cmd_analyze(int argc, char **argv)
 	struct analyze_opts o = {0};
 	int c, status = CLI_OK;
 
-	while ((c = getopt_long(argc, argv, "+pjh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "pjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			o.packets = true;

@@ -15,7 +15,7 @@ int cmd_lint(int argc, char **argv)
 	int c, status = CLI_OK;
 	size_t total = 0;
 
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			printf("usage: tcpspec lint PATH...\n\n"

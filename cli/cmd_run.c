@@ -245,7 +245,7 @@ int cmd_run(int argc, char **argv)
 	struct stat st;
 	int c, status;
 
-	while ((c = getopt_long(argc, argv, "+t:j:p:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:j:p:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			o.target = optarg;

@@ -403,6 +403,10 @@ static int check_args(const struct wire_pkt *pkt, const uint8_t *payload,
 		return WIRE_ERR_INVAL;
 	if ((flags & WIRE_EMIT_KEEP_IP_CSUM) && (flags & WIRE_EMIT_BAD_IP_CSUM))
 		return WIRE_ERR_INVAL;
+	/* IPv6 has no header checksum: asking to spoil one is a script bug
+	 * that would otherwise send a valid packet silently */
+	if (pkt->ip.version == 6 && (flags & WIRE_EMIT_BAD_IP_CSUM))
+		return WIRE_ERR_INVAL;
 	if ((flags & WIRE_EMIT_KEEP_DOFF) && tcp->doff > 15)
 		return WIRE_ERR_INVAL;
 	if (tcp->n_opts > WIRE_MAX_TCP_OPTS)
@@ -434,6 +438,14 @@ int wire_emit(const struct wire_pkt *pkt, const uint8_t *payload,
 	if (opts_len > TCP_MAX_OPTS)
 		return WIRE_ERR_INVAL; /* data offset cannot cover them */
 	tcp_len = TCP_HDR_LEN + pad4(opts_len);
+	/* After EOL "the rest of the header is padding" (RFC 9293 3.2), and
+	 * wire_decode records nothing past EOL: a kept data offset that says
+	 * more is zero padding, so a decoded header re-emits whole. Without
+	 * a final EOL a kept offset is only the field's value (a fault). */
+	if ((flags & WIRE_EMIT_KEEP_DOFF) && pkt->tcp.n_opts &&
+	    pkt->tcp.opts[pkt->tcp.n_opts - 1].kind == WIRE_TCPOPT_EOL &&
+	    pkt->tcp.doff * 4u > tcp_len)
+		tcp_len = pkt->tcp.doff * 4u;
 	if (payload_len > IP_MAX_LEN)
 		return WIRE_ERR_INVAL;
 	seg_len = tcp_len + payload_len;

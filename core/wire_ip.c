@@ -158,7 +158,7 @@ static void decode_v4(struct wire_pkt *pkt, const uint8_t *b, uint32_t cap,
  * header (40 + payload length); cap the captured part of it. */
 struct v6_walk {
 	const uint8_t *b;
-	uint32_t cap, total, wire;
+	uint32_t cap, total;
 	uint32_t jumbo; /* RFC 2675 Jumbo Payload length, 0 if none */
 };
 
@@ -345,7 +345,7 @@ static void decode_v6(struct wire_pkt *pkt, const uint8_t *b, uint32_t cap,
 		      uint32_t wire)
 {
 	struct wire_ip *ip = &pkt->ip;
-	struct v6_walk w = { .b = b, .wire = wire };
+	struct v6_walk w = { .b = b };
 	uint32_t vtf, plen, off;
 	uint8_t nh;
 
@@ -382,12 +382,13 @@ static void decode_v6(struct wire_pkt *pkt, const uint8_t *b, uint32_t cap,
 		return;
 	ip->hdr_len = (uint16_t)off;
 	if (!plen && w.jumbo > 0xFFFF) {
-		w.total = IP6_HDR + w.jumbo;
-		if (w.total < IP6_HDR || w.total > wire) { /* incl. wrap */
+		/* As for IPv4: a length past the frame is reported and kept,
+		 * so the missing bytes make the TCP checksum UNVERIFIED. */
+		w.total = w.jumbo <= UINT32_MAX - IP6_HDR ? IP6_HDR + w.jumbo :
+							    UINT32_MAX;
+		if (w.total > wire)
 			wire_problem(pkt, FND_IP_BAD_TOTAL_LENGTH, w.total,
 				     IP6_HDR, wire);
-			w.total = wire;
-		}
 		w.cap = min_u32(cap, w.total);
 		if (w.total < off)
 			return;

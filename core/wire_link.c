@@ -171,8 +171,8 @@ static void decode_sll2(struct wire_pkt *pkt, const uint8_t *b, uint32_t cap,
 
 /* DLT_NULL holds the AF in the byte order of the host that wrote the
  * capture, which the file does not tell us; AF values are small, so the
- * order in which the value is a known AF (or, failing that, fits in 16
- * bits) is the right one. DLT_LOOP is always network order. */
+ * reading that fits in 16 bits is the right one (a known AF such as 2 is
+ * 0x02000000 the other way round). DLT_LOOP is always network order. */
 static void decode_null(struct wire_pkt *pkt, const uint8_t *b, uint32_t cap,
 			uint32_t wire, bool network_order)
 {
@@ -183,12 +183,7 @@ static void decode_null(struct wire_pkt *pkt, const uint8_t *b, uint32_t cap,
 		return;
 	be = get_be32(b, cap, 0);
 	le = get_le32(b, cap, 0);
-	if (network_order || af_ip_version(be))
-		af = be;
-	else if (af_ip_version(le))
-		af = le;
-	else
-		af = be <= 0xFFFF ? be : le;
+	af = network_order || be <= 0xFFFF ? be : le;
 	pkt->l2.af = af;
 	pkt->l2.hdr_len = NULL_HDR_LEN;
 	version = af_ip_version(af);

@@ -4,6 +4,10 @@
  * struct tcphdr). Our own injected frames come back through the capture
  * as outgoing frames; that is wanted, the saved pcap holds both
  * directions, and the caller tells them apart by source MAC. */
+
+/* libnet-config --defines passes the deprecated _BSD_SOURCE, which glibc
+ * warns about (an error under -Werror) unless _DEFAULT_SOURCE is set. */
+#define _DEFAULT_SOURCE 1
 #include "netdev.h"
 
 #include <errno.h>
@@ -112,9 +116,14 @@ static int open_pcap(struct netdev *nd, char *errbuf, size_t errcap)
 		/* PCAP_ERROR's text is in geterr; the others may leave it empty */
 		const char *why = pcap_geterr(nd->pcap);
 
-		seterr(errbuf, errcap, "%s: pcap_activate: %s%s%s", nd->iface,
-		       pcap_statustostr(rv), why && why[0] ? ": " : "",
-		       why ? why : "");
+		const char *st = pcap_statustostr(rv);
+
+		if (why && why[0] && strcmp(why, st) != 0)
+			seterr(errbuf, errcap, "%s: pcap_activate: %s: %s",
+			       nd->iface, st, why);
+		else
+			seterr(errbuf, errcap, "%s: pcap_activate: %s", nd->iface,
+			       st);
 		return NETDEV_ERR_OPEN;
 	}
 	if (rv > 0) {
@@ -247,10 +256,16 @@ int netdev_send(struct netdev *nd, const uint8_t *frame, size_t len)
 		       nd->iface, len);
 		return NETDEV_ERR_IO;
 	}
+	errno = 0;
 	n = libnet_adv_write_link(nd->net, frame, (uint32_t)len);
 	if (n < 0 || (size_t)n != len) {
+		const char *why = libnet_geterror(nd->net);
+
+		/* libnet leaves its message empty when the ifindex lookup
+		 * fails (interface gone); errno still says why */
 		seterr(nd->err, sizeof(nd->err), "%s: libnet_adv_write_link: %s",
-		       nd->iface, libnet_geterror(nd->net));
+		       nd->iface, why && why[0] ? why :
+		       errno ? strerror(errno) : "short write");
 		return NETDEV_ERR_IO;
 	}
 	return 0;
@@ -266,9 +281,9 @@ int netdev_recv(struct netdev *nd, int64_t deadline_ns,
 	int rv, ms;
 
 	for (;;) {
-		/* read first: frames that arrived while we were busy injecting
-		 * are already in the ring, and poll would not report them
-		 * again if pcap had already seen the wakeup */
+		/* ask pcap first: what arrived while we were injecting is
+		 * already buffered, and poll reports only new arrivals when
+		 * pcap holds a partly read ring block */
 		rv = pcap_next_ex(nd->pcap, &h, &data);
 		if (rv == 1)
 			break;

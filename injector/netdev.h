@@ -28,7 +28,9 @@ struct netdev_frame {
  * filter applied if non-NULL). errbuf (>= 256 bytes) gets a one-line reason. */
 int netdev_open(struct netdev **out, const char *iface, const char *filter,
 		char *errbuf, size_t errcap);
-/* Replaces the BPF filter. */
+/* Replaces the BPF filter. Frames already captured are re-filtered with
+ * the new one; libpcap briefly installs a reject-all filter while
+ * switching, so switch only when nothing is expected on the link. */
 int netdev_set_filter(struct netdev *nd, const char *filter, char *errbuf,
 		      size_t errcap);
 /* Starts saving every captured frame to path (pcap, Ethernet);

@@ -46,21 +46,28 @@ static uint16_t take_port(struct runner *r)
 	return p;
 }
 
+/* The reason starts with "file:line: " of the failed step so it stands
+ * alone in a log. */
 static void result_fail(struct runner_result *res, enum runner_verdict v,
-			size_t step, const struct script_step *s,
-			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+			const char *file, size_t step, const struct script_step *s,
+			const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 static void result_fail(struct runner_result *res, enum runner_verdict v,
-			size_t step, const struct script_step *s,
+			const char *file, size_t step, const struct script_step *s,
 			const char *fmt, ...)
 {
 	va_list ap;
+	int n = 0;
 
 	res->verdict = v;
 	res->failed_step = step;
 	res->line = s ? s->line : 0;
 	res->col = s ? s->col : 0;
+	if (file && s)
+		n = snprintf(res->reason, sizeof(res->reason), "%s:%u: ", file, s->line);
+	if (n < 0 || (size_t)n >= sizeof(res->reason))
+		n = 0;
 	va_start(ap, fmt);
-	vsnprintf(res->reason, sizeof(res->reason), fmt, ap);
+	vsnprintf(res->reason + n, sizeof(res->reason) - (size_t)n, fmt, ap);
 	va_end(ap);
 }
 
@@ -135,15 +142,16 @@ static int do_send(struct play *pl, size_t i, const struct script_step *s,
 		payload = pl->gen;
 	}
 	if (match_build_send(seg, &pl->f, &pkt, &flags) < 0) {
-		result_fail(res, RUNNER_ERROR, i, s, "step %zu (send): segment could not be built", i + 1);
+		result_fail(res, RUNNER_ERROR, pl->c->file, i, s, "step %zu (send): segment could not be built", i + 1);
 		return -1;
 	}
 	if (wire_emit(&pkt, payload, plen, flags, pl->frame, sizeof(pl->frame), &len) < 0) {
-		result_fail(res, RUNNER_ERROR, i, s, "step %zu (send): segment does not fit a frame", i + 1);
+		result_fail(res, RUNNER_ERROR, pl->c->file, i, s, "step %zu (send): segment does not fit a frame", i + 1);
 		return -1;
 	}
 	if (netdev_send(pl->r->link.nd, pl->frame, len) < 0) {
-		result_fail(res, RUNNER_ERROR, i, s, "step %zu (send): injection failed", i + 1);
+		result_fail(res, RUNNER_ERROR, pl->c->file, i, s, "step %zu (send): injection failed: %s", i + 1,
+			    netdev_error(pl->r->link.nd));
 		return -1;
 	}
 	end = pkt.tcp.seq + plen + !!(pkt.tcp.flags & WIRE_TH_SYN) + !!(pkt.tcp.flags & WIRE_TH_FIN);
@@ -180,11 +188,12 @@ static int do_expect(struct play *pl, size_t i, const struct script_step *s,
 
 	rc = next_from_target(pl, start + (int64_t)s->within_ms * 1000000, &pkt);
 	if (rc < 0) {
-		result_fail(res, RUNNER_ERROR, i, s, "step %zu (expect): capture failed", i + 1);
+		result_fail(res, RUNNER_ERROR, pl->c->file, i, s, "step %zu (expect): capture failed: %s", i + 1,
+			    netdev_error(pl->r->link.nd));
 		return -1;
 	}
 	if (rc == 0) {
-		result_fail(res, RUNNER_FAIL, i, s,
+		result_fail(res, RUNNER_FAIL, pl->c->file, i, s,
 			    "step %zu (expect): nothing arrived within %u ms", i + 1, s->within_ms);
 		return -1;
 	}
@@ -199,7 +208,7 @@ static int do_expect(struct play *pl, size_t i, const struct script_step *s,
 		return 0;
 	describe(&pl->f, &pkt, got, sizeof(got));
 	match_diff_str(&diff, why, sizeof(why));
-	result_fail(res, RUNNER_FAIL, i, s, "step %zu (expect): got %s after %lld ms; %s",
+	result_fail(res, RUNNER_FAIL, pl->c->file, i, s, "step %zu (expect): got %s after %lld ms; %s",
 		    i + 1, got, (long long)((netdev_now_ns() - start) / 1000000), why);
 	return -1;
 }
@@ -214,13 +223,14 @@ static int do_expect_none(struct play *pl, size_t i, const struct script_step *s
 
 	rc = next_from_target(pl, start + (int64_t)s->for_ms * 1000000, &pkt);
 	if (rc < 0) {
-		result_fail(res, RUNNER_ERROR, i, s, "step %zu (expect_none): capture failed", i + 1);
+		result_fail(res, RUNNER_ERROR, pl->c->file, i, s, "step %zu (expect_none): capture failed: %s",
+			    i + 1, netdev_error(pl->r->link.nd));
 		return -1;
 	}
 	if (rc == 0)
 		return 0;
 	describe(&pl->f, &pkt, got, sizeof(got));
-	result_fail(res, RUNNER_FAIL, i, s,
+	result_fail(res, RUNNER_FAIL, pl->c->file, i, s,
 		    "step %zu (expect_none): expected no segment for %u ms, got %s after %lld ms",
 		    i + 1, s->for_ms, got, (long long)((netdev_now_ns() - start) / 1000000));
 	return -1;
@@ -275,7 +285,7 @@ void runner_run_case(struct runner *r, const struct script_case *c,
 
 	memset(res, 0, sizeof(*res));
 	if (!pl) {
-		result_fail(res, RUNNER_ERROR, 0, NULL, "out of memory");
+		result_fail(res, RUNNER_ERROR, NULL, 0, NULL, "out of memory");
 		return;
 	}
 	pl->r = r;
@@ -284,7 +294,7 @@ void runner_run_case(struct runner *r, const struct script_case *c,
 
 	snprintf(filter, sizeof(filter), "tcp port %u", pl->f.tester_port);
 	if (netdev_set_filter(r->link.nd, filter, errbuf, sizeof(errbuf)) < 0) {
-		result_fail(res, RUNNER_ERROR, 0, NULL, "capture filter: %s", errbuf);
+		result_fail(res, RUNNER_ERROR, NULL, 0, NULL, "capture filter: %s", errbuf);
 		goto out;
 	}
 	drain(r->link.nd);
@@ -292,7 +302,7 @@ void runner_run_case(struct runner *r, const struct script_case *c,
 		sanitize(c->id, name, sizeof(name));
 		snprintf(res->pcap, sizeof(res->pcap), "%s/%s.pcap", r->pcap_dir, name);
 		if (netdev_dump(r->link.nd, res->pcap, errbuf, sizeof(errbuf)) < 0) {
-			result_fail(res, RUNNER_ERROR, 0, NULL, "%s", errbuf);
+			result_fail(res, RUNNER_ERROR, NULL, 0, NULL, "%s", errbuf);
 			res->pcap[0] = '\0';
 			goto out;
 		}
@@ -314,15 +324,8 @@ void runner_run_case(struct runner *r, const struct script_case *c,
 			rc = do_expect_none(pl, i, s, res);
 			break;
 		}
-		if (rc < 0) {
-			/* prefix the file position so the reason stands alone */
-			char tmp[sizeof(res->reason)];
-
-			snprintf(tmp, sizeof(tmp), "%s:%u: %s", c->file ? c->file : "?",
-				 s->line, res->reason);
-			memcpy(res->reason, tmp, sizeof(tmp));
+		if (rc < 0)
 			break;
-		}
 	}
 	if (pl->target_seen)
 		reset_flow(pl);

@@ -42,8 +42,9 @@ struct script_opt {
 	struct script_num b;     /* ts ecr */
 	uint8_t n_sack;          /* sack blocks, relative to the receiver's ISN */
 	uint32_t sack[4][2];
-	uint8_t raw_len;         /* unknown kind: value bytes */
-	uint8_t raw[40];
+	uint8_t raw_len;         /* value bytes: unknown kinds, md5 digest, Fast */
+	uint8_t raw[40];         /* Open cookie (kind 254: ExID F989 first); in
+				  * expect with a == any, a required prefix */
 	int len_override;        /* fault: emit this length byte (-1 = correct) */
 };
 

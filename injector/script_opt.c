@@ -162,12 +162,10 @@ static bool raw_kind(const struct tok *t, int n, bool expect, struct script_opt 
 	if (i == n) {
 		if (expect)
 			o->a.k = SNUM_ANY;
-		return true;
+	} else if (!tok_is(&t[i], "hex") || i + 1 == n ||
+		   !hex_toks(t + i + 1, n - i - 1, o, sizeof(o->raw) - 2)) {
+		return false;
 	}
-	if (!tok_is(&t[i], "hex") || i + 1 == n)
-		return false;
-	if (!hex_toks(t + i + 1, n - i - 1, o, sizeof(o->raw) - 2))
-		return false;
 	/* len that matches the bytes is no fault */
 	if (o->len_override == 2 + o->raw_len)
 		o->len_override = -1;
@@ -271,9 +269,13 @@ static int parse_item(const struct script_ctx *c, const yaml_node_t *n,
 	return 0;
 }
 
-/* Bytes the option takes on the wire with its correct length. */
-static unsigned natural_len(const struct script_opt *o)
+/* Bytes the option takes on the wire: its length byte says how many
+ * (wire_emit writes len bytes even when len is a fault, at least 2). */
+static unsigned wire_size(const struct script_opt *o)
 {
+	if (o->len_override >= 0 && o->kind != WIRE_TCPOPT_EOL &&
+	    o->kind != WIRE_TCPOPT_NOP)
+		return o->len_override < 2 ? 2u : (unsigned)o->len_override;
 	switch (o->kind) {
 	case WIRE_TCPOPT_EOL:
 	case WIRE_TCPOPT_NOP: return 1;
@@ -305,7 +307,7 @@ static int parse_list(const struct script_ctx *c, const yaml_node_t *n,
 		if (rv)
 			return rv;
 		seg->n_opts++;
-		bytes += natural_len(o);
+		bytes += wire_size(o);
 	}
 	if (!expect && bytes > OPT_SPACE)
 		return script_yerr(c, n, "expected options that fit in %d bytes but these take %u",
@@ -365,9 +367,12 @@ static int map_text(const struct script_ctx *c, const yaml_node_t *v,
 	if (v->type == YAML_SCALAR_NODE && !script_ynull(v) &&
 	    (!strcmp((const char *)v->data.scalar.value, "absent") ||
 	     !strcmp((const char *)v->data.scalar.value, "any"))) {
-		o->a.k = v->data.scalar.value[1] == 'b' ? SNUM_ABSENT : SNUM_ANY;
-		if (o->kind == WIRE_TCPOPT_EXP && !strcmp(key, "exp-fastopen"))
-			return cookie(t, 0, true, o) ? 0 : SCRIPT_ERR_SCHEMA;
+		bool absent = !strcmp((const char *)v->data.scalar.value, "absent");
+
+		/* exp-fastopen: only kind 254 options with the Fast Open ExID */
+		if (!strcmp(key, "exp-fastopen"))
+			cookie(t, 0, true, o);
+		o->a.k = absent ? SNUM_ABSENT : SNUM_ANY;
 		return 0;
 	}
 	if (v->type != YAML_SCALAR_NODE || script_ynull(v) ||

@@ -124,6 +124,11 @@ int script_ynum(const struct script_ctx *c, const yaml_node_t *n,
 			return 0;
 	}
 	num_expected(exp, sizeof(exp), max, ok);
+	if (!(ok & SNUM_OK_MATCH) && n && n->type == YAML_SCALAR_NODE &&
+	    script_num_text((const char *)n->data.scalar.value, n->data.scalar.length,
+			    UINT32_MAX, SNUM_OK_MATCH | (ok & SNUM_OK_SIGNED), &(struct script_num){ 0 }))
+		return script_yerr(c, n, "expected %s for %s but found %s (ranges and any are for expect)",
+				   exp, what, script_ydescribe(n, b, sizeof(b)));
 	return script_yerr(c, n, "expected %s for %s but found %s", exp, what,
 			   script_ydescribe(n, b, sizeof(b)));
 }

@@ -1,5 +1,6 @@
 /* Unit tests: the finding catalogue (core/finding.c). */
 #include <ctype.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
