@@ -18,21 +18,6 @@ static uint32_t num_or(const struct script_num *n, uint32_t dflt)
 	return n->k == SNUM_VALUE ? n->lo : dflt;
 }
 
-/* Bytes the option takes with its correct length byte. */
-static uint8_t natural_len(const struct script_opt *o)
-{
-	switch (o->kind) {
-	case WIRE_TCPOPT_EOL:
-	case WIRE_TCPOPT_NOP: return 1;
-	case WIRE_TCPOPT_MSS: return 4;
-	case WIRE_TCPOPT_WSCALE: return 3;
-	case WIRE_TCPOPT_SACK_OK: return 2;
-	case WIRE_TCPOPT_SACK: return (uint8_t)(2 + 8 * o->n_sack);
-	case WIRE_TCPOPT_TS: return 10;
-	default: return (uint8_t)(2 + o->raw_len);
-	}
-}
-
 static bool exp_fastopen(const uint8_t *v, size_t len)
 {
 	return len >= 2 && (v[0] << 8 | v[1]) == WIRE_TFO_EXP_MAGIC;
@@ -47,7 +32,7 @@ static void put_opt(const struct script_opt *o, const struct match_flow *f,
 	uint32_t sack_base = f->target_isn_known ? f->target_isn : 0;
 
 	w->kind = o->kind;
-	w->len = natural_len(o);
+	w->len = script_opt_natural_len(o);
 	switch (o->kind) {
 	case WIRE_TCPOPT_EOL:
 		t->has_eol = true;

@@ -122,6 +122,9 @@ int script_load_buffer(const char *name, const char *buf, size_t len,
 		       struct script_suite *suite, struct diag *d);
 void script_suite_free(struct script_suite *suite);
 
+/* Length of an option with its correct length byte (1 for EOL/NOP). */
+uint8_t script_opt_natural_len(const struct script_opt *o);
+
 /* Flags to text and back ("SA", "FA", "R.", ...; see docs/yaml.md). */
 int script_parse_flags(const char *s, uint8_t *flags);
 

@@ -269,6 +269,20 @@ static int parse_item(const struct script_ctx *c, const yaml_node_t *n,
 	return 0;
 }
 
+uint8_t script_opt_natural_len(const struct script_opt *o)
+{
+	switch (o->kind) {
+	case WIRE_TCPOPT_EOL:
+	case WIRE_TCPOPT_NOP: return 1;
+	case WIRE_TCPOPT_MSS: return 4;
+	case WIRE_TCPOPT_WSCALE: return 3;
+	case WIRE_TCPOPT_SACK_OK: return 2;
+	case WIRE_TCPOPT_SACK: return (uint8_t)(2 + 8 * o->n_sack);
+	case WIRE_TCPOPT_TS: return 10;
+	default: return (uint8_t)(2 + o->raw_len);
+	}
+}
+
 /* Bytes the option takes on the wire: its length byte says how many
  * (wire_emit writes len bytes even when len is a fault, at least 2). */
 static unsigned wire_size(const struct script_opt *o)
@@ -276,16 +290,7 @@ static unsigned wire_size(const struct script_opt *o)
 	if (o->len_override >= 0 && o->kind != WIRE_TCPOPT_EOL &&
 	    o->kind != WIRE_TCPOPT_NOP)
 		return o->len_override < 2 ? 2u : (unsigned)o->len_override;
-	switch (o->kind) {
-	case WIRE_TCPOPT_EOL:
-	case WIRE_TCPOPT_NOP: return 1;
-	case WIRE_TCPOPT_MSS: return 4;
-	case WIRE_TCPOPT_WSCALE: return 3;
-	case WIRE_TCPOPT_SACK_OK: return 2;
-	case WIRE_TCPOPT_SACK: return 2 + 8u * o->n_sack;
-	case WIRE_TCPOPT_TS: return 10;
-	default: return 2u + o->raw_len;
-	}
+	return script_opt_natural_len(o);
 }
 
 static int parse_list(const struct script_ctx *c, const yaml_node_t *n,
