@@ -39,6 +39,12 @@ enum finding_id {
 	FND_TCP_CHECKSUM_BAD,        /* TCP checksum wrong */
 	FND_TCP_CHECKSUM_PARTIAL,    /* checksum offloaded: holds only the pseudo-header sum */
 	FND_TCP_CHECKSUM_UNVERIFIED, /* payload cut by snaplen: cannot verify */
+	/* sender's obligations, checked by fsm_tx (core/fsm_tx.c) */
+	/* receiver's obligations, checked by fsm_rx (core/fsm_rx.c) */
+	/* expectations on an endpoint's later segments (analyzer/track.c) */
+	/* reassembly (core/rob.c) */
+	/* Wireshark-style analysis (analyzer/analysis.c) */
+	/* flow table (analyzer/flow.c) */
 	FND__COUNT
 };
 
