@@ -1,0 +1,85 @@
+/* rob: reassembly of one direction's byte stream.
+ *
+ * In-order data is passed on zero-copy (a pointer into the caller's
+ * packet); only out-of-order data is copied, into ranges whose total size
+ * is bounded. Overlaps are resolved by a selectable policy, and
+ * overlapping bytes that differ are reported: the receiver and an IDS may
+ * see different streams (RFC 9293 3.10.7.4 leaves the choice open;
+ * target-based policies after Novak & Sturges, as in Snort and Suricata).
+ *
+ * Sequence arithmetic is modulo 2^32 throughout. */
+#ifndef TCPSPEC_ROB_H
+#define TCPSPEC_ROB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ROB_ERR_NOMEM -1
+#define ROB_ERR_INVAL -2
+
+enum rob_policy {
+	ROB_POLICY_FIRST,    /* bytes seen first win */
+	ROB_POLICY_LAST,     /* bytes seen last win */
+	ROB_POLICY_LINUX,
+	ROB_POLICY_BSD,
+	ROB_POLICY_WINDOWS,
+};
+
+int rob_policy_by_name(const char *name, enum rob_policy *out);
+const char *rob_policy_name(enum rob_policy p);
+
+enum rob_event_type {
+	ROB_EV_DATA,       /* in-order bytes [seq, seq+len) at data */
+	ROB_EV_GAP,        /* [seq, seq+len) will never be seen (lost before the capture) */
+	ROB_EV_OVERLAP,    /* [seq, seq+len) arrived again with different bytes;
+			      old/new point at the differing bytes when still known */
+	ROB_EV_LIMIT,      /* out-of-order memory bound hit: [seq, seq+len) skipped as a gap */
+};
+
+struct rob_event {
+	enum rob_event_type type;
+	uint32_t seq, len;
+	const uint8_t *data;            /* DATA */
+	const uint8_t *old_data, *new_data; /* OVERLAP, may be NULL if not retained */
+	uint64_t pkt;                   /* packet that caused it */
+};
+
+typedef void (*rob_sink)(void *ctx, const struct rob_event *ev);
+
+struct rob_range;
+
+struct rob {
+	enum rob_policy policy;
+	bool started;
+	uint32_t next;                  /* next in-order sequence number */
+	struct rob_range *ranges;       /* out-of-order ranges, sorted by seq */
+	size_t ooo_bytes, ooo_limit;
+	rob_sink sink;
+	void *ctx;
+	/* counters */
+	uint64_t bytes_delivered, bytes_gap, overlaps, overlap_mismatches;
+	/* a short history of delivered bytes so that retransmissions of data
+	 * already passed on can be compared (bounded, see rob.c) */
+	uint8_t *hist;
+	uint32_t hist_cap, hist_len;    /* bytes [next - hist_len, next) are in hist */
+};
+
+/* ooo_limit: out-of-order bytes held at most; hist_cap: delivered bytes
+ * kept for comparing retransmissions (0 = none). */
+int rob_init(struct rob *r, enum rob_policy policy, size_t ooo_limit,
+	     uint32_t hist_cap, rob_sink sink, void *ctx);
+/* Sets the first expected sequence number (ISN + 1, or the first seen). */
+void rob_start(struct rob *r, uint32_t next);
+/* Adds a segment's payload. Events are emitted through the sink, in
+ * stream order. Returns 0 or a negative ROB_ERR_*. */
+int rob_add(struct rob *r, uint32_t seq, const uint8_t *data, uint32_t len, uint64_t pkt);
+/* Everything before seq is known to be lost (e.g. the receiver ACKed past
+ * a hole the capture never saw): emit a GAP up to seq and deliver what
+ * was buffered from there. */
+int rob_skip_to(struct rob *r, uint32_t seq, uint64_t pkt);
+/* End of stream: buffered ranges are delivered with the gaps before them. */
+int rob_flush(struct rob *r, uint64_t pkt);
+void rob_free(struct rob *r);
+
+#endif
