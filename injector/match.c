@@ -527,10 +527,12 @@ static void script_opt_text(const struct script_opt *o, bool name,
 	off = strlen(buf);
 	value_text(o->kind, &o->a, &o->b, o->n_sack, o->sack, o->raw,
 		   o->raw_len, v, sizeof(v));
+	/* text that does not fit is cut; the diff stays readable */
 	if (!v[0] && !name)
 		snprintf(buf, cap, "present");
-	else if (v[0])
-		snprintf(buf + off, cap - off, "%s%s", name ? " " : "", v);
+	else if (v[0] && off < cap && snprintf(buf + off, cap - off, "%s%s",
+						 name ? " " : "", v) < 0)
+		buf[off] = '\0';
 }
 
 static void oopt_text(const struct oopt *o, bool name, char *buf, size_t cap)
@@ -550,10 +552,12 @@ static void oopt_text(const struct oopt *o, bool name, char *buf, size_t cap)
 	}
 	value_text(o->kind, &a, &b, o->n_sack, o->sack, o->raw, o->raw_len,
 		   v, sizeof(v));
+	/* text that does not fit is cut; the diff stays readable */
 	if (!v[0] && !name)
 		snprintf(buf, cap, "present");
-	else if (v[0])
-		snprintf(buf + off, cap - off, "%s%s", name ? " " : "", v);
+	else if (v[0] && off < cap && snprintf(buf + off, cap - off, "%s%s",
+						 name ? " " : "", v) < 0)
+		buf[off] = '\0';
 }
 
 static bool opt_value_ok(const struct script_opt *e, const struct oopt *o)

@@ -364,7 +364,7 @@ static int map_ts(const struct script_ctx *c, const yaml_node_t *v,
 static int map_text(const struct script_ctx *c, const yaml_node_t *v,
 		    const char *key, struct script_opt *o)
 {
-	struct tok t[MAX_TOKS];
+	struct tok t[MAX_TOKS] = {0};
 	char b[64];
 	int nt;
 	bool good;
