@@ -1,18 +1,18 @@
-/* target_linux: the Linux kernel in a network namespace as the target.
+/* target_linux: the Linux kernel in a network namespace as the target:
+ * creating the two namespaces and the veth pair, configuring both ends,
+ * starting and stopping the child that listens in the target namespace
+ * (target_linux_child.c).
  *
  * Order matters for safety: the child unshares first, then we unshare,
  * and only once both namespaces are verified to differ from the one we
  * started in is any link created; every command runs in one of the two
  * new namespaces, never in the host's.
  *
- * Commands (ip, ethtool) run in forked helpers; those for the target side
+ * Commands (ip, ethtool) run through nsexec; those for the target side
  * setns() into the child's namespace first, so all error text comes back
- * to one place. The child itself only waits for its link and address,
- * then listens: it accepts, reads and discards, and closes its side when
- * the peer's FIN (read returns 0) or RST arrives, like a simple server
- * with nothing to say. It exits when the control socket closes. */
+ * to one place. */
 #define _GNU_SOURCE
-#include "target_linux.h"
+#include "target_linux_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,9 +20,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,39 +31,20 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#define TESTER_IF "tcpspec0"
-#define TARGET_IF "tcpspec1"
+#include "nsexec.h"
+
 #define TESTER_MAC "02:00:00:00:00:02"
 #define TARGET_MAC "02:00:00:00:00:01"
 
 #define MS 1000000LL
-#define CMD_TIMEOUT (10000 * MS)   /* one ip/ethtool run */
 #define READY_TIMEOUT (10000 * MS) /* link up + address usable */
 #define STOP_TIMEOUT (2000 * MS)   /* veth gone after the kill */
-#define MAX_CONNS 512
-#define MSG_MAX 400
 
-extern char **environ;
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int ms_left(int64_t deadline)
-{
-	int64_t left = deadline - now_ns();
-
-	return left <= 0 ? 0 : (int)((left + MS - 1) / MS);
-}
+/* ---- link setup and checks, the last three shared with the child ---- */
 
 static void nap(void)
 {
@@ -74,155 +53,8 @@ static void nap(void)
 	nanosleep(&ts, NULL);
 }
 
-/* Multi-line tool output -> one line. */
-static void one_line(char *s, size_t cap)
-{
-	char tmp[1024];
-	size_t n = 0;
-	const char *r;
-
-	for (r = s; *r && n + 3 < sizeof(tmp); ++r) {
-		if (*r != '\n' && *r != '\r')
-			tmp[n++] = *r;
-		else if (n && tmp[n - 1] != ' ' && tmp[n - 1] != ';')
-			n += (size_t)sprintf(tmp + n, "; ");
-	}
-	while (n && (tmp[n - 1] == ' ' || tmp[n - 1] == ';'))
-		--n;
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(s, tmp, n);
-	s[n] = '\0';
-}
-
-static int find_prog(const char *name, char *out, size_t cap)
-{
-	/* root's PATH normally has sbin; fall back for minimal shells */
-	const char *path = getenv("PATH");
-	char list[4096], *dir, *save;
-
-	snprintf(list, sizeof(list), "%s:/usr/sbin:/sbin:/usr/bin:/bin",
-		 path ? path : "");
-	for (dir = strtok_r(list, ":", &save); dir;
-	     dir = strtok_r(NULL, ":", &save))
-		if ((size_t)snprintf(out, cap, "%s/%s", dir, name) < cap &&
-		    access(out, X_OK) == 0)
-			return 0;
-	return -1;
-}
-
-/* Runs prog (a full path) with args (split on spaces) in a forked
- * helper, in the namespace nsfd (-1: ours); stdout and stderr captured
- * into out as one line. Returns the wait status, or -1 (out says why:
- * fork failed, timeout). */
-static int run(int nsfd, const char *prog, const char *args, char *out,
-	       size_t cap)
-{
-	int64_t deadline = now_ns() + CMD_TIMEOUT;
-	int p[2], st = 0, timed_out = 0, nul, i, rv;
-	const char *what = "setns into the target namespace";
-	char words[256], *argv[32], *save;
-	size_t n = 0;
-	pid_t pid;
-
-	out[0] = '\0';
-	snprintf(words, sizeof(words), "%s", args);
-	argv[0] = (char *)prog;
-	argv[1] = strtok_r(words, " ", &save);
-	for (i = 1; argv[i] && i < 30; ++i)
-		argv[i + 1] = strtok_r(NULL, " ", &save);
-	argv[i] = NULL;
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		snprintf(out, cap, "pipe2: %s", strerror(errno));
-		return -1;
-	}
-	pid = fork();
-	if (pid == 0) {
-		if (nsfd < 0 || setns(nsfd, CLONE_NEWNET) == 0) {
-			what = "redirecting stdio";
-			nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
-			if (nul >= 0 && dup2(nul, 0) == 0 && dup2(p[1], 1) == 1 &&
-			    dup2(p[1], 2) == 2) {
-				execve(argv[0], argv, environ);
-				what = argv[0];
-			}
-		}
-		/* strerrordesc_np: no locale lookup after fork */
-		dprintf(p[1], "%s: %s", what, strerrordesc_np(errno));
-		_exit(126);
-	}
-	close(p[1]);
-	if (pid < 0) {
-		snprintf(out, cap, "fork: %s", strerror(errno));
-		close(p[0]);
-		return -1;
-	}
-	for (;;) {
-		struct pollfd pfd = { .fd = p[0], .events = POLLIN };
-		char junk[256];
-		ssize_t r;
-
-		rv = poll(&pfd, 1, ms_left(deadline));
-		if (rv < 0 && errno == EINTR)
-			continue;
-		if (rv <= 0) {
-			/* a failed poll is as final as a timeout */
-			timed_out = rv == 0 ? ETIMEDOUT : errno;
-			kill(pid, SIGKILL);
-			break;
-		}
-		/* keep the head of long output, drain the rest */
-		r = n + 1 < cap ? read(p[0], out + n, cap - 1 - n) :
-				  read(p[0], junk, sizeof(junk));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		if (n + 1 < cap)
-			n += (size_t)r;
-	}
-	out[n] = '\0';
-	close(p[0]);
-	while ((rv = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
-		;
-	one_line(out, cap);
-	n = strlen(out);
-	/* ECHILD if the caller ignores SIGCHLD: the status is unknown */
-	if (rv < 0)
-		snprintf(out + n, cap - n, "%swaitpid: %s", n ? "; " : "",
-			 strerror(errno));
-	else if (timed_out)
-		snprintf(out + n, cap - n, "%s%s", n ? "; " : "",
-			 timed_out == ETIMEDOUT ? "timed out" :
-			 strerrordesc_np(timed_out));
-	return rv < 0 || timed_out ? -1 : st;
-}
-
-static void status_str(int st, char *buf, size_t cap)
-{
-	if (st < 0)
-		snprintf(buf, cap, "failed");
-	else if (WIFSIGNALED(st))
-		snprintf(buf, cap, "killed by signal %d", WTERMSIG(st));
-	else
-		snprintf(buf, cap, "exited %d", WEXITSTATUS(st));
-}
-
-/* Runs `prog args`; on failure d says which command, where, how, and
- * what it printed. */
-static int cmd(struct diag *d, int nsfd, const char *prog, const char *args)
-{
-	char out[DIAG_MSG_MAX], how[32];
-	int st = run(nsfd, prog, args, out, sizeof(out));
-
-	if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		return 0;
-	status_str(st, how, sizeof(how));
-	return diag_set(d, NULL, 0, 0, "`%s %s` (%s namespace) %s: %s", prog,
-			args, nsfd >= 0 ? "target" : "tester", how, out);
-}
-
-static int write_file(const char *path, const char *val, char *msg, size_t cap)
+int target_linux_write_file(const char *path, const char *val, char *msg,
+			    size_t cap)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	ssize_t n;
@@ -255,7 +87,7 @@ static int if_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
 /* A veth with RX checksum offload may mark what we inject as verified
  * (CHECKSUM_UNNECESSARY), and with TX offload the capture holds partial
  * checksums: both must be off. */
-static int csum_off(const char *ifname, char *msg, size_t cap)
+int target_linux_csum_off(const char *ifname, char *msg, size_t cap)
 {
 	struct ethtool_value rx = { .cmd = ETHTOOL_GRXCSUM };
 	struct ethtool_value tx = { .cmd = ETHTOOL_GTXCSUM };
@@ -280,10 +112,10 @@ static int csum_off(const char *ifname, char *msg, size_t cap)
 /* Until ifname has carrier (its qdisc is attached then; before that
  * frames are dropped) and, if v6 is given, that address is no longer
  * tentative (bind fails with EADDRNOTAVAIL until it is). */
-static int wait_ready(const char *ifname, const char *v6, char *msg,
-		      size_t cap)
+int target_linux_wait_ready(const char *ifname, const char *v6, char *msg,
+			    size_t cap)
 {
-	int64_t deadline = now_ns() + READY_TIMEOUT;
+	int64_t deadline = nsexec_now_ns() + READY_TIMEOUT;
 	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
 	const char *why = "no carrier";
 	struct ifreq ifr;
@@ -320,140 +152,10 @@ static int wait_ready(const char *ifname, const char *v6, char *msg,
 			}
 		}
 		nap();
-	} while (now_ns() < deadline);
+	} while (nsexec_now_ns() < deadline);
 	snprintf(msg, cap, "%s not ready after %lld ms: %s", ifname,
 		 READY_TIMEOUT / MS, why);
 	return -1;
-}
-
-/* ---- the child: target namespace, readiness, listeners ---- */
-
-static void __attribute__((noreturn, format(printf, 2, 3)))
-child_fail(int fd, const char *fmt, ...)
-{
-	char msg[MSG_MAX];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (n >= (int)sizeof(msg))
-		n = sizeof(msg) - 1;
-	if (send(fd, msg, (size_t)n, MSG_NOSIGNAL) < 0)
-		_exit(2); /* the parent is gone: nobody to tell */
-	_exit(1);
-}
-
-static int child_listen(int fd, int v6, uint16_t port)
-{
-	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6,
-				   .sin6_port = htons(port) };
-	struct sockaddr_in a4 = { .sin_family = AF_INET,
-				  .sin_port = htons(port) };
-	struct sockaddr *sa = v6 ? (struct sockaddr *)&a6 : (struct sockaddr *)&a4;
-	socklen_t len = v6 ? sizeof(a6) : sizeof(a4);
-	int one = 1, s;
-
-	s = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		child_fail(fd, "target: socket: %s", strerror(errno));
-	if (setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    (v6 && setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &one,
-			      sizeof(one)) < 0))
-		child_fail(fd, "target: setsockopt: %s", strerror(errno));
-	if (bind(s, sa, len) < 0)
-		child_fail(fd, "target: bind %s:%u: %s", v6 ? "[::]" : "0.0.0.0",
-			   port, strerror(errno));
-	if (listen(s, 128) < 0)
-		child_fail(fd, "target: listen on port %u: %s", port,
-			   strerror(errno));
-	return s;
-}
-
-static void __attribute__((noreturn))
-child_serve(int fd, struct pollfd *pf, unsigned n_lis)
-{
-	unsigned n = 1 + n_lis, i;
-	char buf[65536];
-	ssize_t r;
-	int c;
-
-	for (;;) {
-		if (poll(pf, n, -1) < 0 && errno != EINTR)
-			_exit(1);
-		/* EOF on the control socket: stopped, or the parent died */
-		if (pf[0].revents) {
-			r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-			if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
-				_exit(0);
-		}
-		for (i = 1; i < 1 + n_lis; ++i) {
-			if (!(pf[i].revents & POLLIN))
-				continue;
-			c = accept4(pf[i].fd, NULL, NULL,
-				    SOCK_NONBLOCK | SOCK_CLOEXEC);
-			if (c < 0)
-				continue; /* EAGAIN, ECONNABORTED, EMFILE */
-			if (n == 1 + n_lis + MAX_CONNS) {
-				close(c);
-				continue;
-			}
-			pf[n++] = (struct pollfd){ .fd = c, .events = POLLIN };
-		}
-		for (i = 1 + n_lis; i < n; ++i) {
-			if (!pf[i].revents)
-				continue;
-			r = read(pf[i].fd, buf, sizeof(buf));
-			if (r > 0 || (r < 0 && (errno == EAGAIN || errno == EINTR)))
-				continue;
-			close(pf[i].fd);
-			pf[i--] = pf[--n];
-		}
-	}
-}
-
-static void __attribute__((noreturn))
-child_main(int fd, pid_t ppid, const uint16_t *ports, unsigned n_ports)
-{
-	struct pollfd pf[1 + 2 * TARGET_LINUX_MAX_PORTS + MAX_CONNS];
-	char msg[MSG_MAX];
-	unsigned i, j, n;
-
-	/* hold nothing of the parent's: an inherited capture socket would
-	 * keep an earlier tester namespace alive */
-	if (fd > 3)
-		close_range(3, (unsigned)fd - 1, 0);
-	close_range((unsigned)fd + 1, ~0U, 0);
-	/* never outlive the tester: the namespace dies with us */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		child_fail(fd, "target: prctl(PR_SET_PDEATHSIG): %s",
-			   strerror(errno));
-	if (getppid() != ppid)
-		_exit(1);
-	if (unshare(CLONE_NEWNET) < 0)
-		child_fail(fd, "unshare(CLONE_NEWNET) for the target "
-			   "namespace: %s", strerror(errno));
-	/* IPv6 on, whatever the host's default: the veth is born with it */
-	if (write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "0",
-		       msg, sizeof(msg)) < 0)
-		child_fail(fd, "target namespace: %s", msg);
-	if (send(fd, "ok", 2, MSG_NOSIGNAL) < 0 || recv(fd, msg, 16, 0) <= 0)
-		_exit(0);
-	if (csum_off(TARGET_IF, msg, sizeof(msg)) < 0 ||
-	    wait_ready(TARGET_IF, "2001:db8::1", msg, sizeof(msg)) < 0)
-		child_fail(fd, "target namespace: %s", msg);
-	pf[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
-	for (i = 0, n = 1; i < 2 * n_ports; ++i) {
-		for (j = 0; j < i / 2 && ports[j] != ports[i / 2]; ++j)
-			;
-		if (j == i / 2) /* a port listed twice gets one listener */
-			pf[n++] = (struct pollfd){ .events = POLLIN,
-				.fd = child_listen(fd, (int)(i & 1), ports[i / 2]) };
-	}
-	if (send(fd, "ok", 2, MSG_NOSIGNAL) < 0)
-		_exit(0);
-	child_serve(fd, pf, n - 1);
 }
 
 /* ---- the parent ---- */
@@ -463,12 +165,13 @@ static int child_status(struct target_linux *t, struct diag *d,
 			const char *stage)
 {
 	struct pollfd pfd = { .fd = t->ctl_fd, .events = POLLIN };
-	int64_t deadline = now_ns() + READY_TIMEOUT + 1000 * MS;
+	int64_t deadline = nsexec_now_ns() + READY_TIMEOUT + 1000 * MS;
 	char msg[MSG_MAX + 1];
 	ssize_t n;
 	int rv;
 
-	while ((rv = poll(&pfd, 1, ms_left(deadline))) < 0 && errno == EINTR)
+	while ((rv = poll(&pfd, 1, nsexec_ms_left(deadline))) < 0 &&
+	       errno == EINTR)
 		;
 	if (rv < 0)
 		return diag_set(d, NULL, 0, 0, "poll: %s", strerror(errno));
@@ -517,9 +220,9 @@ static void fill_addrs(struct target_linux *t)
 }
 
 /* ethtool exits nonzero when some feature is fixed; what matters is that
- * checksum offload ended up off, which csum_off() checks by ioctl (here
- * for the tester, in the child for the target). note gets what ethtool
- * said if it failed, for that message. */
+ * checksum offload ended up off, which target_linux_csum_off() checks by
+ * ioctl (here for the tester, in the child for the target). note gets
+ * what ethtool said if it failed, for that message. */
 static void offloads_off(int nsfd, const char *et, const char *ifname,
 			 char *note, size_t cap)
 {
@@ -528,11 +231,11 @@ static void offloads_off(int nsfd, const char *et, const char *ifname,
 
 	snprintf(args, sizeof(args), "-K %s rx off tx off tso off gso off "
 		 "gro off", ifname);
-	st = run(nsfd, et, args, out, sizeof(out));
+	st = nsexec_run(nsfd, et, args, out, sizeof(out));
 	note[0] = '\0';
 	if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return;
-	status_str(st, how, sizeof(how));
+	nsexec_status_str(st, how, sizeof(how));
 	snprintf(note, cap, "`ethtool -K %s ...` %s: %s", ifname, how, out);
 }
 
@@ -547,33 +250,35 @@ static int configure(struct target_linux *t, int nsfd, const char *ip,
 		 " netns %d", (int)t->child);
 	/* tester: no address, IPv6 off from birth (no RS/MLD/DAD), no
 	 * forwarding (no ICMP): its kernel never answers what we inject */
-	if (write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1",
-		       msg, sizeof(msg)) < 0 ||
-	    write_file("/proc/sys/net/ipv4/ip_forward", "0", msg,
-		       sizeof(msg)) < 0)
+	if (target_linux_write_file("/proc/sys/net/ipv6/conf/default/"
+				    "disable_ipv6", "1", msg,
+				    sizeof(msg)) < 0 ||
+	    target_linux_write_file("/proc/sys/net/ipv4/ip_forward", "0", msg,
+				    sizeof(msg)) < 0)
 		return diag_set(d, NULL, 0, 0, "tester namespace: %s", msg);
-	if (cmd(d, -1, ip, add) < 0)
+	if (nsexec_cmd(d, -1, ip, add) < 0)
 		return -1;
 	offloads_off(-1, et, TESTER_IF, note, cap);
-	if (csum_off(TESTER_IF, msg, sizeof(msg)) < 0)
+	if (target_linux_csum_off(TESTER_IF, msg, sizeof(msg)) < 0)
 		return diag_set(d, NULL, 0, 0, "tester namespace: %s%s%s", msg,
 				note[0] ? "; " : "", note);
-	if (cmd(d, -1, ip, "link set lo up") < 0 ||
-	    cmd(d, -1, ip, "link set " TESTER_IF " up") < 0)
+	if (nsexec_cmd(d, -1, ip, "link set lo up") < 0 ||
+	    nsexec_cmd(d, -1, ip, "link set " TESTER_IF " up") < 0)
 		return -1;
 	/* target: up first, then addresses and permanent neighbours (an
 	 * admin down/up would flush those); csum_off is checked there */
-	if (cmd(d, nsfd, ip, "link set lo up") < 0)
+	if (nsexec_cmd(d, nsfd, ip, "link set lo up") < 0)
 		return -1;
 	offloads_off(nsfd, et, TARGET_IF, note, cap);
-	if (cmd(d, nsfd, ip, "link set " TARGET_IF " up") < 0 ||
-	    cmd(d, nsfd, ip, "addr add 192.0.2.1/24 dev " TARGET_IF) < 0 ||
-	    cmd(d, nsfd, ip, "-6 addr add 2001:db8::1/64 dev " TARGET_IF
+	if (nsexec_cmd(d, nsfd, ip, "link set " TARGET_IF " up") < 0 ||
+	    nsexec_cmd(d, nsfd, ip, "addr add 192.0.2.1/24 dev "
+		TARGET_IF) < 0 ||
+	    nsexec_cmd(d, nsfd, ip, "-6 addr add 2001:db8::1/64 dev " TARGET_IF
 		" nodad") < 0 ||
-	    cmd(d, nsfd, ip, "neigh replace 192.0.2.2 lladdr " TESTER_MAC
+	    nsexec_cmd(d, nsfd, ip, "neigh replace 192.0.2.2 lladdr " TESTER_MAC
 		" dev " TARGET_IF " nud permanent") < 0 ||
-	    cmd(d, nsfd, ip, "-6 neigh replace 2001:db8::2 lladdr " TESTER_MAC
-		" dev " TARGET_IF " nud permanent") < 0)
+	    nsexec_cmd(d, nsfd, ip, "-6 neigh replace 2001:db8::2 lladdr "
+		TESTER_MAC " dev " TARGET_IF " nud permanent") < 0)
 		return -1;
 	return 0;
 }
@@ -598,9 +303,9 @@ int target_linux_start(struct target_linux *t, const uint16_t *ports,
 	if (geteuid() != 0)
 		return diag_set(d, NULL, 0, 0, "must run as root: the linux "
 				"target creates network namespaces");
-	if (find_prog("ip", ip, sizeof(ip)) < 0)
+	if (nsexec_find_prog("ip", ip, sizeof(ip)) < 0)
 		return diag_set(d, NULL, 0, 0, "`ip` (iproute2) not found on PATH");
-	if (find_prog("ethtool", et, sizeof(et)) < 0)
+	if (nsexec_find_prog("ethtool", et, sizeof(et)) < 0)
 		return diag_set(d, NULL, 0, 0, "`ethtool` not found on PATH "
 				"(apt-get install ethtool)");
 	if (ns_id("/proc/self/ns/net", -1, &host, d) < 0)
@@ -613,7 +318,7 @@ int target_linux_start(struct target_linux *t, const uint16_t *ports,
 	t->child = fork();
 	if (t->child == 0) {
 		close(sv[0]);
-		child_main(sv[1], ppid, ports, n_ports);
+		target_linux_child_main(sv[1], ppid, ports, n_ports);
 	}
 	close(sv[1]);
 	if (t->child < 0) {
@@ -662,7 +367,7 @@ int target_linux_start(struct target_linux *t, const uint16_t *ports,
 		}
 		goto fail;
 	}
-	if (wait_ready(TESTER_IF, NULL, msg, sizeof(msg)) < 0) {
+	if (target_linux_wait_ready(TESTER_IF, NULL, msg, sizeof(msg)) < 0) {
 		diag_set(d, NULL, 0, 0, "tester namespace: %s", msg);
 		goto fail;
 	}
@@ -677,7 +382,7 @@ fail:
 
 void target_linux_stop(struct target_linux *t)
 {
-	int64_t deadline = now_ns() + STOP_TIMEOUT;
+	int64_t deadline = nsexec_now_ns() + STOP_TIMEOUT;
 
 	if (t->ctl_fd >= 0) {
 		close(t->ctl_fd);
@@ -691,6 +396,6 @@ void target_linux_stop(struct target_linux *t)
 	t->child = -1;
 	/* netns teardown is asynchronous in the kernel; wait (bounded) so
 	 * the caller sees the veth gone when we return */
-	while (if_nametoindex(t->tester_if) != 0 && now_ns() < deadline)
+	while (if_nametoindex(t->tester_if) != 0 && nsexec_now_ns() < deadline)
 		nap();
 }

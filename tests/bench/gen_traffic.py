@@ -18,7 +18,7 @@ if os.geteuid() != 0:
     sys.exit(77)
 
 pid = os.getpid()
-A, B = 'tcpspec-bench-a-%d' % pid, 'tcpspec-bench-b-%d' % pid
+A, B = 'tsbench-a-%d' % pid, 'tsbench-b-%d' % pid
 
 
 def sh(*cmd, ns=None, check=True):

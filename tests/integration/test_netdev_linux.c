@@ -1,6 +1,7 @@
 /* netdev + target_linux against the real Linux stack in a network
  * namespace. Root only: exits 77 (skipped) otherwise. Frames are built
- * and parsed by hand so this test depends on nothing but csum. */
+ * and parsed by hand so this test depends on nothing but csum and
+ * pktbuild's byte helpers (not on the decoder or the emitter). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
@@ -23,6 +24,7 @@
 
 #include "csum.h"
 #include "netdev.h"
+#include "pktbuild.h"
 #include "target_linux.h"
 
 #define MS 1000000LL
@@ -43,28 +45,6 @@ struct tcp_seen {
 	int csum_ok;
 };
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
 /* Ethernet + IPv4/IPv6 + TCP (MSS 1460 on SYN), tester -> target. */
 static size_t build(const struct target_linux *t, int v6, uint16_t sport,
 		    uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
@@ -78,41 +58,41 @@ static size_t build(const struct target_linux *t, int v6, uint16_t sport,
 	memset(buf, 0, 14 + l3 + tcplen);
 	memcpy(buf, t->target_mac, 6);
 	memcpy(buf + 6, t->tester_mac, 6);
-	put16(buf + 12, v6 ? 0x86DD : 0x0800);
+	pb_be16(buf + 12, v6 ? 0x86DD : 0x0800);
 	if (v6) {
 		ip[0] = 0x60;
-		put16(ip + 4, (uint16_t)tcplen);
+		pb_be16(ip + 4, (uint16_t)tcplen);
 		ip[6] = 6;
 		ip[7] = 64;
 		memcpy(ip + 8, t->tester_v6, 16);
 		memcpy(ip + 24, t->target_v6, 16);
 	} else {
 		ip[0] = 0x45;
-		put16(ip + 2, (uint16_t)(l3 + tcplen));
-		put16(ip + 4, 0x1234);
+		pb_be16(ip + 2, (uint16_t)(l3 + tcplen));
+		pb_be16(ip + 4, 0x1234);
 		ip[6] = 0x40; /* DF */
 		ip[8] = 64;
 		ip[9] = 6;
 		memcpy(ip + 12, t->tester_v4, 4);
 		memcpy(ip + 16, t->target_v4, 4);
-		put16(ip + 10, csum_finish(csum_partial(ip, 20, 0)));
+		pb_be16(ip + 10, csum_finish(csum_partial(ip, 20, 0)));
 	}
-	put16(tcp, sport);
-	put16(tcp + 2, dport);
-	put32(tcp + 4, seq);
-	put32(tcp + 8, ack);
+	pb_be16(tcp, sport);
+	pb_be16(tcp + 2, dport);
+	pb_be32(tcp + 4, seq);
+	pb_be32(tcp + 8, ack);
 	tcp[12] = (uint8_t)((tcplen / 4) << 4);
 	tcp[13] = flags;
-	put16(tcp + 14, 65535);
+	pb_be16(tcp + 14, 65535);
 	if (tcplen == 24) {
 		tcp[20] = 2;
 		tcp[21] = 4;
-		put16(tcp + 22, 1460);
+		pb_be16(tcp + 22, 1460);
 	}
 	sum = v6 ? csum_pseudo_v6(t->tester_v6, t->target_v6, 6, (uint32_t)tcplen)
 		 : csum_pseudo_v4(t->tester_v4, t->target_v4, 6, (uint32_t)tcplen);
 	c = csum_finish(csum_partial(tcp, tcplen, sum));
-	put16(tcp + 16, bad_csum ? (uint16_t)(c ^ 0x5a5a) : c);
+	pb_be16(tcp + 16, bad_csum ? (uint16_t)(c ^ 0x5a5a) : c);
 	return 14 + l3 + tcplen;
 }
 
@@ -127,14 +107,15 @@ static int parse(const struct netdev_frame *f, struct tcp_seen *s)
 	if (n < 14 + 40)
 		return 0;
 	memcpy(s->src_mac, p + 6, 6);
-	if (get16(p + 12) == 0x0800 && (ip[0] >> 4) == 4 && ip[9] == 6) {
+	if (pb_rd16(p + 12) == 0x0800 && (ip[0] >> 4) == 4 && ip[9] == 6) {
 		l3 = (ip[0] & 15) * 4u;
-		tcplen = get16(ip + 2) - l3;
+		tcplen = pb_rd16(ip + 2) - l3;
 		sum = csum_pseudo_v4(ip + 12, ip + 16, 6, tcplen);
-	} else if (get16(p + 12) == 0x86DD && (ip[0] >> 4) == 6 && ip[6] == 6) {
+	} else if (pb_rd16(p + 12) == 0x86DD && (ip[0] >> 4) == 6 &&
+		   ip[6] == 6) {
 		s->v6 = 1;
 		l3 = 40;
-		tcplen = get16(ip + 4);
+		tcplen = pb_rd16(ip + 4);
 		sum = csum_pseudo_v6(ip + 8, ip + 24, 6, tcplen);
 	} else {
 		return 0;
@@ -142,10 +123,10 @@ static int parse(const struct netdev_frame *f, struct tcp_seen *s)
 	if (14 + l3 + tcplen > n || tcplen < 20)
 		return 0;
 	tcp = ip + l3;
-	s->sport = get16(tcp);
-	s->dport = get16(tcp + 2);
-	s->seq = get32(tcp + 4);
-	s->ack = get32(tcp + 8);
+	s->sport = pb_rd16(tcp);
+	s->dport = pb_rd16(tcp + 2);
+	s->seq = pb_rd32(tcp + 4);
+	s->ack = pb_rd32(tcp + 8);
 	s->flags = tcp[13];
 	s->csum_ok = csum_fold(csum_partial(tcp, tcplen, sum)) == 0xFFFF;
 	return 1;

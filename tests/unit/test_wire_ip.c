@@ -26,7 +26,7 @@ static void test_decode_ipv4_options_walked(void **state)
 	/* NOP, Record Route (len 7, ptr 4, one slot), EOL, padding. */
 	uint8_t f[128];
 	size_t n = pb_build_v4(f, PB_BYTES(1, 7, 7, 4, 0, 0, 0, 0, 0, 0, 0, 0),
-			    PB_NO_BYTES, "hello", 5);
+			       PB_NO_BYTES, "hello", 5);
 	struct wire_pkt pkt;
 
 	pb_decode(WIRE_LINK_IPV4, f, n, &pkt);
@@ -60,7 +60,7 @@ static void test_decode_ipv4_option_bad_length(void **state)
 		pb_decode(WIRE_LINK_IPV4, f, n, &pkt);
 		pb_expect_only(&pkt, 1, FND_IP_BAD_OPTION);
 		pb_expect_problem(&pkt, FND_IP_BAD_OPTION, 7, cases[i].len,
-			       cases[i].off);
+				  cases[i].off);
 		/* The header itself is sound: TCP still decodes. */
 		assert_true(pkt.has_tcp);
 		assert_int_equal(pkt.tcp_csum, WIRE_CSUM_OK);
@@ -245,7 +245,8 @@ static void test_decode_ipv6_hbh_dstopts_fragment_chain(void **state)
 		6, 0, 0x00, 0x01, 0xde, 0xad, 0xbe, 0xef,  /* fragment: off 0, M */
 	};
 	uint8_t f[160];
-	size_t n = pb_build_v6(f, 0, ext, sizeof(ext), PB_NO_BYTES, "hello", 5, NULL, NULL);
+	size_t n = pb_build_v6(f, 0, ext, sizeof(ext), PB_NO_BYTES, "hello", 5,
+			       NULL, NULL);
 	struct wire_pkt pkt;
 
 	pb_decode(WIRE_LINK_IPV6, f, n, &pkt);
@@ -270,7 +271,7 @@ static void test_decode_ipv6_later_fragment_has_no_tcp(void **state)
 {
 	uint8_t f[160];
 	size_t n = pb_build_v6(f, 44, PB_BYTES(6, 0, 0x05, 0xc8, 0, 0, 0, 9),
-			    PB_NO_BYTES, "hello", 5, NULL, NULL);
+			       PB_NO_BYTES, "hello", 5, NULL, NULL);
 	struct wire_pkt pkt;
 
 	pb_decode(WIRE_LINK_IPV6, f, n, &pkt);
@@ -286,7 +287,7 @@ static void test_decode_ipv6_atomic_fragment_is_whole_packet(void **state)
 {
 	uint8_t f[160];
 	size_t n = pb_build_v6(f, 44, PB_BYTES(6, 0, 0, 0, 0, 0, 0, 9), PB_NO_BYTES,
-			    "hello", 5, NULL, NULL);
+			       "hello", 5, NULL, NULL);
 	struct wire_pkt pkt;
 
 	pb_decode(WIRE_LINK_IPV6, f, n, &pkt);
@@ -307,7 +308,8 @@ static void test_decode_ipv6_routing_type0_checksum_uses_final_destination(void 
 
 	memcpy(ext + 8, PB_HOME6, 16);    /* an intermediate hop */
 	memcpy(ext + 24, FINAL6, 16);  /* last address: final destination */
-	n = pb_build_v6(f, 43, ext, sizeof(ext), PB_NO_BYTES, "hello", 5, NULL, FINAL6);
+	n = pb_build_v6(f, 43, ext, sizeof(ext), PB_NO_BYTES, "hello", 5, NULL,
+			FINAL6);
 	pb_decode(WIRE_LINK_IPV6, f, n, &pkt);
 	pb_expect_clean(&pkt);
 	assert_int_equal(pkt.ip.ext[0], 43);
@@ -424,7 +426,8 @@ static void test_decode_ipv6_ah_skipped_by_its_length(void **state)
 	/* RFC 4302 2.2: length in 32-bit words minus 2; 24 bytes -> 4. */
 	uint8_t ext[24] = { 6, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 };
 	uint8_t f[160];
-	size_t n = pb_build_v6(f, 51, ext, sizeof(ext), PB_NO_BYTES, "x", 1, NULL, NULL);
+	size_t n = pb_build_v6(f, 51, ext, sizeof(ext), PB_NO_BYTES, "x", 1,
+			       NULL, NULL);
 	struct wire_pkt pkt;
 
 	pb_decode(WIRE_LINK_IPV6, f, n, &pkt);
@@ -440,7 +443,7 @@ static void test_decode_ipv6_no_next_header_stops(void **state)
 {
 	uint8_t f[160];
 	size_t n = pb_build_v6(f, 60, PB_BYTES(59, 0, 1, 4, 0, 0, 0, 0), PB_NO_BYTES,
-			    NULL, 0, NULL, NULL);
+			       NULL, 0, NULL, NULL);
 	struct wire_pkt pkt;
 
 	pb_decode(WIRE_LINK_IPV6, f, n, &pkt);
@@ -469,18 +472,18 @@ static void test_decode_ipv6_too_many_ext_headers(void **state)
 	struct wire_pkt pkt;
 
 	n = pb_build_v6(f, 60, ext, dstopts_chain(ext, WIRE_MAX_IP6_EXT), PB_NO_BYTES,
-		     "x", 1, NULL, NULL);
+			"x", 1, NULL, NULL);
 	pb_decode(WIRE_LINK_IPV6, f, n, &pkt);
 	pb_expect_clean(&pkt);
 	assert_int_equal(pkt.ip.n_ext, WIRE_MAX_IP6_EXT);
 	assert_int_equal(pkt.tcp_csum, WIRE_CSUM_OK);
 
 	n = pb_build_v6(f, 60, ext, dstopts_chain(ext, WIRE_MAX_IP6_EXT + 1),
-		     PB_NO_BYTES, "x", 1, NULL, NULL);
+			PB_NO_BYTES, "x", 1, NULL, NULL);
 	pb_decode(WIRE_LINK_IPV6, f, n, &pkt);
 	pb_expect_only(&pkt, 1, FND_IP6_TOO_MANY_EXT);
 	pb_expect_problem(&pkt, FND_IP6_TOO_MANY_EXT, WIRE_MAX_IP6_EXT, 60,
-		       40 + 8 * WIRE_MAX_IP6_EXT);
+			  40 + 8 * WIRE_MAX_IP6_EXT);
 	assert_true(pkt.has_ip);
 	assert_false(pkt.has_tcp);
 }
@@ -489,7 +492,7 @@ static void test_decode_ipv6_ext_header_past_packet(void **state)
 {
 	uint8_t f[160];
 	size_t n = pb_build_v6(f, 0, PB_BYTES(6, 10, 1, 4, 0, 0, 0, 0), PB_NO_BYTES,
-			    NULL, 0, NULL, NULL);
+			       NULL, 0, NULL, NULL);
 	struct wire_pkt pkt;
 
 	pb_decode(WIRE_LINK_IPV6, f, n, &pkt);
@@ -499,14 +502,14 @@ static void test_decode_ipv6_ext_header_past_packet(void **state)
 
 	/* An option running past the end of its header. */
 	n = pb_build_v6(f, 0, PB_BYTES(6, 0, 1, 9, 0, 0, 0, 0), PB_NO_BYTES, NULL, 0,
-		     NULL, NULL);
+			NULL, NULL);
 	pb_decode(WIRE_LINK_IPV6, f, n, &pkt);
 	pb_expect_only(&pkt, 1, FND_IP6_BAD_EXT_HEADER);
 	pb_expect_problem(&pkt, FND_IP6_BAD_EXT_HEADER, 0, 42, 48);
 
 	/* Cut by the snaplen instead: a capture problem, not a malformation. */
 	n = pb_build_v6(f, 0, PB_BYTES(6, 0, 1, 4, 0, 0, 0, 0), PB_NO_BYTES, NULL, 0,
-		     NULL, NULL);
+			NULL, NULL);
 	pb_decode_cw(state, WIRE_LINK_IPV6, f, 44, (uint32_t)n, &pkt);
 	pb_expect_only(&pkt, 1, FND_PKT_TRUNCATED_IP);
 	pb_expect_problem(&pkt, FND_PKT_TRUNCATED_IP, 44, 48, 0);
@@ -558,12 +561,12 @@ static void test_decode_ipv6_jumbogram_uses_jumbo_length(void **state)
 	assert_non_null(data);
 	memset(data, 0x5a, dlen);
 	pb_build_v6(f, 0, PB_BYTES(6, 0, 0xC2, 4, 0, 0, 0, 0), PB_NO_BYTES, NULL, 0,
-		 NULL, NULL);
+		    NULL, NULL);
 	pb_be16(f + 4, 0);
 	pb_be32(f + 44, (uint32_t)(n - 40));
 	pb_put_tcp(f + 48, NULL, 0, data, dlen);
 	pb_tcp_csum_set(f + 48, 20 + dlen,
-		     csum_pseudo_v6(PB_SRC6, PB_DST6, 6, (uint32_t)(20 + dlen)));
+			csum_pseudo_v6(PB_SRC6, PB_DST6, 6, (uint32_t)(20 + dlen)));
 	pb_decode(WIRE_LINK_IPV6, f, n, &pkt);
 	pb_expect_clean(&pkt);
 	assert_int_equal(pkt.ip.l4_len, 20 + dlen);

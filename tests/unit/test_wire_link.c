@@ -309,7 +309,7 @@ static void test_decode_null_af_in_either_byte_order(void **state)
 			n = 4 + (version == 4 ?
 				 pb_build_v4(f + 4, PB_NO_BYTES, PB_NO_BYTES, "x", 1) :
 				 pb_build_v6(f + 4, 6, PB_NO_BYTES, PB_NO_BYTES, "x", 1,
-					  NULL, NULL));
+					     NULL, NULL));
 			pb_decode(WIRE_LINK_NULL, f, n, &pkt);
 			pb_expect_clean(&pkt);
 			assert_int_equal(pkt.l2.af, afs[i]);

@@ -142,7 +142,8 @@ static void test_decode_tcp_option_fastopen(void **state)
 	expect_opt(&pkt, 0, 34, 2, NULL);
 
 	/* Experimental kind 254 with the Fast Open ExID (RFC 6994). */
-	decode_opts(state, PB_BYTES(254, 12, 0xF9, 0x89, 1, 2, 3, 4, 5, 6, 7, 8), &pkt);
+	decode_opts(state, PB_BYTES(254, 12, 0xF9, 0x89, 1, 2, 3, 4, 5, 6, 7, 8),
+		    &pkt);
 	pb_expect_clean(&pkt);
 	assert_true(pkt.tcp.has_fastopen);
 	assert_true(pkt.tcp.fo_exp);
@@ -163,7 +164,7 @@ static void test_decode_tcp_unknown_options_kept_raw(void **state)
 	static const uint8_t other_exp[4] = { 0x12, 0x34, 0xAB, 0xCD };
 
 	decode_opts(state, PB_BYTES(30, 12, 0x00, 0x81, 1, 2, 3, 4, 5, 6, 7, 8,
-				 254, 6, 0x12, 0x34, 0xAB, 0xCD, 1, 1), &pkt);
+				    254, 6, 0x12, 0x34, 0xAB, 0xCD, 1, 1), &pkt);
 	pb_expect_clean(&pkt);
 	assert_int_equal(pkt.tcp.n_opts, 4);
 	expect_opt(&pkt, 0, 30, 12, mptcp);
@@ -214,7 +215,7 @@ static void test_decode_tcp_option_wrong_length(void **state)
 		decode_opts(state, cases[i].opts, cases[i].len, &pkt);
 		pb_expect_only(&pkt, 1, FND_TCP_OPT_WRONG_LENGTH);
 		pb_expect_problem(&pkt, FND_TCP_OPT_WRONG_LENGTH, cases[i].kind,
-			       cases[i].olen, 20);
+				  cases[i].olen, 20);
 		assert_true(pkt.tcp.n_opts >= 1);
 		expect_opt(&pkt, 0, cases[i].kind, cases[i].olen, cases[i].opts + 2);
 		assert_false(pkt.tcp.has_mss);
@@ -282,8 +283,8 @@ static void test_decode_tcp_options_cut_by_snaplen(void **state)
 {
 	uint8_t f[128];
 	size_t n = pb_build_v4(f, PB_NO_BYTES,
-			    PB_BYTES(2, 4, 0x05, 0xb4, 1, 3, 3, 7, 8, 10, 0, 0,
-				  0, 1, 0, 0, 0, 2, 1, 1), "data", 4);
+			       PB_BYTES(2, 4, 0x05, 0xb4, 1, 3, 3, 7, 8, 10,
+					0, 0, 0, 1, 0, 0, 0, 2, 1, 1), "data", 4);
 	struct wire_pkt pkt;
 
 	pb_decode_cw(state, WIRE_LINK_IPV4, f, 20 + 29, (uint32_t)n, &pkt);
@@ -475,7 +476,7 @@ static void test_decode_snaplen_cut_payload_unverified(void **state)
 	memset(data, 'd', sizeof(data));
 	n += pb_build_v4(f + n, PB_NO_BYTES, PB_NO_BYTES, data, sizeof(data));
 	pb_decode_cw(state, WIRE_LINK_ETHERNET, f, 14 + 20 + 20 + 50,
-		  (uint32_t)n, &pkt);
+		     (uint32_t)n, &pkt);
 	pb_expect_only(&pkt, 1, FND_TCP_CHECKSUM_UNVERIFIED);
 	pb_expect_problem(&pkt, FND_TCP_CHECKSUM_UNVERIFIED, 70, 120, 0);
 	assert_int_equal(finding_info(FND_TCP_CHECKSUM_UNVERIFIED)->level,
@@ -504,21 +505,22 @@ static size_t sample_frame(int which, uint8_t *f)
 	case 0:
 		n = pb_put_eth(f, WIRE_ETHERTYPE_IPV4);
 		return n + pb_build_v4(f + n, PB_BYTES(1, 7, 7, 4, 0, 0, 0, 0),
-				    PB_BYTES(2, 4, 5, 0xb4, 1, 3, 3, 7, 4, 2, 1, 1,
-					  8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 1,
-					  5, 10, 0, 0, 0, 1, 0, 0, 0, 2, 34, 2),
-				    "payload", 7);
+				       PB_BYTES(2, 4, 5, 0xb4, 1, 3, 3, 7, 4, 2,
+						1, 1, 8, 10, 0, 0, 0, 1, 0, 0,
+						0, 2, 1, 1, 5, 10, 0, 0, 0, 1,
+						0, 0, 0, 2, 34, 2),
+				       "payload", 7);
 	case 1:
 		return pb_vlan_frame(f, qinq, 2);
 	case 2:
 		n = pb_put_eth(f, WIRE_ETHERTYPE_IPV6);
 		return n + pb_build_v6(f + n, 0, chain, sizeof(chain),
-				    PB_BYTES(2, 4, 5, 0xa0, 254, 4, 0xF9, 0x89),
-				    "v6", 2, PB_HOME6, NULL);
+				       PB_BYTES(2, 4, 5, 0xa0, 254, 4, 0xF9, 0x89),
+				       "v6", 2, PB_HOME6, NULL);
 	default:
 		pb_be32(f, 2);
-		return 4 + pb_build_v4(f + 4, PB_NO_BYTES, PB_BYTES(19, 18, [19] = 1),
-				    NULL, 0);
+		return 4 + pb_build_v4(f + 4, PB_NO_BYTES,
+				       PB_BYTES(19, 18, [19] = 1), NULL, 0);
 	}
 }
 
@@ -540,12 +542,12 @@ static void test_decode_every_truncation_stays_in_bounds(void **state)
 
 		for (size_t cap = 0; cap <= n; cap++) {
 			pb_decode_cw(state, sample_link(which), f, (uint32_t)cap,
-				  (uint32_t)n, &pkt);
+				     (uint32_t)n, &pkt);
 			if (cap == n)
 				assert_true(pkt.has_tcp);
 			pb_release(state);
 			pb_decode_cw(state, sample_link(which), f, (uint32_t)cap,
-				  (uint32_t)cap, &pkt);
+				     (uint32_t)cap, &pkt);
 			pb_release(state);
 		}
 	}
