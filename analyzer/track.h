@@ -1,0 +1,121 @@
+/* track: the passive driver. For every TCP packet of a capture it finds
+ * the connection (flow table), checks the segment against its sender's
+ * TCB with fsm_tx and feeds it to the receiver's TCB with fsm_rx; what the
+ * receiver is predicted to owe (an ACK, a challenge ACK, an RST) becomes an
+ * expectation checked against the receiver's later segments. It also runs
+ * the Wireshark-style analysis, reassembles both streams and keeps the
+ * per-connection statistics.
+ *
+ * A capture may start mid-connection, miss segments or reorder them: what
+ * cannot be known makes the dependent checks unknown, never a finding.
+ *
+ * Output goes through callbacks: findings as they are found, stream data
+ * (for --follow / --extract), and a summary for every connection when it
+ * ends (FIN/RST and quiet, idle timeout, eviction, port reuse, end of
+ * capture). */
+#ifndef TCPSPEC_TRACK_H
+#define TCPSPEC_TRACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "finding.h"
+#include "flow.h"
+#include "rob.h"
+#include "stats.h"
+#include "tcb.h"
+#include "wire.h"
+
+#define TRACK_ERR_NOMEM -1
+#define TRACK_ERR_INVAL -2
+
+/* Analysis labels of one packet (bits), Wireshark's tcp.analysis.* */
+#define TRACK_L_RETRANS         0x00001
+#define TRACK_L_FAST_RETRANS    0x00002
+#define TRACK_L_SPURIOUS        0x00004
+#define TRACK_L_OUT_OF_ORDER    0x00008
+#define TRACK_L_LOST_SEGMENT    0x00010  /* previous segment not captured */
+#define TRACK_L_ACK_LOST        0x00020  /* ACKed unseen segment */
+#define TRACK_L_DUP_ACK         0x00040
+#define TRACK_L_ZERO_WIN        0x00080
+#define TRACK_L_ZERO_WIN_PROBE  0x00100
+#define TRACK_L_ZERO_WIN_PROBE_ACK 0x00200
+#define TRACK_L_WIN_FULL        0x00400
+#define TRACK_L_WIN_UPDATE      0x00800
+#define TRACK_L_KEEP_ALIVE      0x01000
+#define TRACK_L_KEEP_ALIVE_ACK  0x02000
+#define TRACK_L_PORTS_REUSED    0x04000
+
+/* Endpoints of one direction, for printing. */
+struct track_endpoints {
+	uint8_t version;
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+};
+
+struct track_finding {
+	struct finding f;
+	uint64_t conn_id;           /* 0: not tied to a connection (decode problem) */
+	uint8_t dir;                /* direction of the offending packet's sender */
+	uint64_t pkt;               /* the packet the finding is about */
+	uint64_t ref_pkt;           /* a related packet (e.g. the RST left unchallenged), 0 if none */
+	tstamp ts;
+	struct track_endpoints ep;  /* of the offending packet */
+};
+
+/* Per-packet result, for packet listings. */
+struct track_pkt_info {
+	bool tracked;               /* a TCP packet that reached a connection */
+	uint64_t conn_id;
+	uint8_t dir;
+	uint32_t rel_seq, rel_ack;  /* relative to each direction's ISN (or first seen) */
+	bool rel_ack_valid;
+	uint32_t labels;            /* TRACK_L_* */
+	uint32_t dup_ack_num;       /* with TRACK_L_DUP_ACK: #N */
+	uint64_t dup_ack_of;        /* ...of packet M */
+	enum tcp_state state[2];    /* both endpoints' states after the packet */
+};
+
+struct track_conn_summary {
+	uint64_t conn_id;
+	struct track_endpoints ep;  /* direction 0: originator -> responder */
+	tstamp first_ts, last_ts;
+	uint64_t first_pkt, last_pkt;
+	enum flow_end_reason end;
+	enum tcp_state state[2];    /* final states of originator and responder */
+	bool handshake_seen;        /* the SYN was captured */
+	const struct stats_conn *stats;  /* valid during the callback only */
+	uint64_t findings[FINDING_ANALYSIS + 1]; /* findings per level on this connection */
+};
+
+struct track_config {
+	struct fsm_profile profile;
+	enum rob_policy policy;
+	bool reassemble;            /* run reassembly (needed for overlap checks and --follow) */
+	size_t ooo_limit;           /* out-of-order bytes per direction */
+	size_t max_flows;           /* 0: no limit */
+	tstamp idle_timeout;        /* 0: never */
+
+	void (*on_finding)(void *ctx, const struct track_finding *f);
+	/* In-order stream data of direction dir (with gaps reported as
+	 * data == NULL, len = gap size); only when reassemble is on. */
+	void (*on_data)(void *ctx, uint64_t conn_id, int dir, const struct track_endpoints *ep,
+			uint32_t seq, const uint8_t *data, uint32_t len);
+	void (*on_conn_end)(void *ctx, const struct track_conn_summary *s);
+	void *ctx;
+};
+
+struct tracker;
+
+void track_config_default(struct track_config *cfg);
+int track_new(struct tracker **out, const struct track_config *cfg);
+/* One captured packet (decoded; not necessarily TCP). Decoder problems are
+ * reported as findings too. info may be NULL. */
+int track_packet(struct tracker *t, const struct wire_pkt *p, uint64_t pkt, tstamp ts,
+		 struct track_pkt_info *info);
+/* End of input: every live connection is summarised (FLOW_END_FLUSH). */
+void track_finish(struct tracker *t);
+void track_del(struct tracker *t);
+const struct flow_stats *track_flow_stats(const struct tracker *t);
+
+#endif
