@@ -41,10 +41,35 @@ enum finding_id {
 	FND_TCP_CHECKSUM_UNVERIFIED, /* payload cut by snaplen: cannot verify */
 	/* sender's obligations, checked by fsm_tx (core/fsm_tx.c) */
 	/* receiver's obligations, checked by fsm_rx (core/fsm_rx.c) */
+	FND_RX_WS_SHIFT_OVER_14,     /* SYN's window scale shift.cnt > 14 */
 	/* expectations on an endpoint's later segments (analyzer/track.c) */
+	FND_TRK_RST_NOT_CHALLENGED,  /* in-window RST, seq != RCV.NXT: no challenge ACK */
+	FND_TRK_SYN_NOT_CHALLENGED,  /* SYN in a synchronized state: no challenge ACK */
+	FND_TRK_ACK_NOT_CHALLENGED,  /* ACK outside the RFC 5961 range: no ACK sent back */
+	FND_TRK_UNACCEPTABLE_NOT_ACKED, /* not-acceptable segment: no ACK in reply */
+	FND_TRK_RST_NOT_HONOURED,    /* RST at RCV.NXT, yet the connection went on */
+	FND_TRK_RST_OOW_ACCEPTED,    /* RST outside the window, yet the connection was reset */
 	/* reassembly (core/rob.c) */
+	FND_ROB_OVERLAP_DIFFERENT_DATA, /* bytes sent again with other contents */
+	FND_ROB_OOO_LIMIT,           /* out-of-order bound hit: a hole skipped */
 	/* Wireshark-style analysis (analyzer/analysis.c) */
+	FND_ANA_RETRANSMISSION,      /* seq below the next expected: sent again */
+	FND_ANA_FAST_RETRANSMISSION, /* retransmission after >= 2 dup ACKs, < 20 ms */
+	FND_ANA_SPURIOUS_RETRANSMISSION, /* data the peer had already ACKed */
+	FND_ANA_OUT_OF_ORDER,        /* seq below the next expected, within iRTT */
+	FND_ANA_PREVIOUS_SEGMENT_NOT_CAPTURED, /* seq beyond the next expected */
+	FND_ANA_ACKED_UNSEEN_SEGMENT, /* ACK for data the capture never had */
+	FND_ANA_DUP_ACK,             /* same ack/window/seq, no data */
+	FND_ANA_ZERO_WINDOW,         /* window 0 advertised */
+	FND_ANA_ZERO_WINDOW_PROBE,   /* 1 byte at the next seq into a zero window */
+	FND_ANA_ZERO_WINDOW_PROBE_ACK, /* repeats ACK and window 0 after a probe */
+	FND_ANA_WINDOW_FULL,         /* data up to the edge of the peer's window */
+	FND_ANA_WINDOW_UPDATE,       /* only the window changed */
+	FND_ANA_KEEP_ALIVE,          /* 0/1 byte at next seq - 1 */
+	FND_ANA_KEEP_ALIVE_ACK,      /* repeats the ACK after a keep-alive */
+	FND_ANA_PORTS_REUSED,        /* new SYN on a tuple with another ISN */
 	/* flow table (analyzer/flow.c) */
+	FND_FLOW_EVICTED,            /* table full: connection state dropped */
 	FND__COUNT
 };
 
