@@ -2,16 +2,25 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 struct capture {
 	pcap_t *pcap;
-	FILE *f;               /* owned by pcap; used for record offsets */
-	char path[256];
+	FILE *f;               /* owned by pcap; used for record offsets (files) */
+	char path[256];        /* file path, or interface name when live */
 	enum wire_link link;
 	uint64_t num;
+	uint64_t size;         /* file size, 0 live */
+	bool live;
+	bool nano;             /* timestamps in ns (else us) */
+	int fd;                /* live: selectable descriptor, -1 if none */
+	bool has_filter;       /* files: filter applied here, see capture_set_filter */
+	struct bpf_program prog;
 };
 
 int capture_link_from_dlt(int dlt, enum wire_link *out)
@@ -84,6 +93,14 @@ int capture_open_file(struct capture **out, const char *path, struct diag *d)
 		return CAPTURE_ERR_OPEN;
 	}
 	c->f = f;
+	c->nano = true;
+	c->fd = -1;
+	{
+		struct stat st;
+
+		if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+			c->size = (uint64_t)st.st_size;
+	}
 	if (capture_link_from_dlt(pcap_datalink(c->pcap), &c->link) < 0) {
 		int dlt = pcap_datalink(c->pcap);
 		const char *name = pcap_datalink_val_to_name(dlt);
@@ -98,9 +115,208 @@ int capture_open_file(struct capture **out, const char *path, struct diag *d)
 	return 0;
 }
 
+/* pcap_geterr text without a trailing newline, for one-line messages. */
+static const char *pcap_msg(pcap_t *p, char *buf, size_t cap)
+{
+	size_t n;
+
+	snprintf(buf, cap, "%s", pcap_geterr(p));
+	n = strcspn(buf, "\r\n");
+	buf[n] = '\0';
+	return buf;
+}
+
+static int activate_error(pcap_t *p, int rc, const char *iface, struct diag *d)
+{
+	char m[PCAP_ERRBUF_SIZE];
+
+	switch (rc) {
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		return diag_set(d, NULL, 0, 0, "interface '%s': no such device "
+				"(expected a name from 'ip link')", iface),
+		       CAPTURE_ERR_OPEN;
+	case PCAP_ERROR_PERM_DENIED:
+		return diag_set(d, NULL, 0, 0, "interface '%s': permission denied "
+				"(capturing needs root or CAP_NET_RAW)", iface),
+		       CAPTURE_ERR_OPEN;
+	case PCAP_ERROR_IFACE_NOT_UP:
+		return diag_set(d, NULL, 0, 0, "interface '%s': is down", iface),
+		       CAPTURE_ERR_OPEN;
+	}
+	pcap_msg(p, m, sizeof(m));
+	return diag_set(d, NULL, 0, 0, "interface '%s': cannot capture: %s", iface,
+			m[0] ? m : pcap_statustostr(rc)),
+	       CAPTURE_ERR_OPEN;
+}
+
+static int compile_filter(struct capture *c, const char *bpf, struct bpf_program *prog,
+			  struct diag *d)
+{
+	char m[PCAP_ERRBUF_SIZE];
+
+	if (pcap_compile(c->pcap, prog, bpf, 1, PCAP_NETMASK_UNKNOWN) < 0)
+		return diag_set(d, NULL, 0, 0, "filter '%s': %s (expected a pcap-filter(7) "
+				"expression, e.g. 'tcp port 80')", bpf,
+				pcap_msg(c->pcap, m, sizeof(m))),
+		       CAPTURE_ERR_FILTER;
+	return 0;
+}
+
+int capture_open_live(struct capture **out, const char *iface, const char *bpf,
+		      int snaplen, struct diag *d)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	struct capture *c;
+	int rc;
+
+	*out = NULL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return diag_set(d, NULL, 0, 0, "out of memory"), CAPTURE_ERR_OPEN;
+	snprintf(c->path, sizeof(c->path), "%s", iface);
+	c->live = true;
+	c->fd = -1;
+	c->pcap = pcap_create(iface, errbuf);
+	if (!c->pcap) {
+		errbuf[strcspn(errbuf, "\r\n")] = '\0';
+		diag_set(d, NULL, 0, 0, "interface '%s': %s", iface, errbuf);
+		free(c);
+		return CAPTURE_ERR_OPEN;
+	}
+	pcap_set_snaplen(c->pcap, snaplen > 0 ? snaplen : 262144);
+	pcap_set_promisc(c->pcap, 1);
+	/* immediate: each packet is handed over at once, so a short test
+	 * exchange and Ctrl-C do not wait for a buffer to fill */
+	pcap_set_immediate_mode(c->pcap, 1);
+	pcap_set_timeout(c->pcap, 100);
+	/* not every platform has ns timestamps: fall back to us */
+	pcap_set_tstamp_precision(c->pcap, PCAP_TSTAMP_PRECISION_NANO);
+	rc = pcap_activate(c->pcap);
+	if (rc < 0) {
+		activate_error(c->pcap, rc, iface, d);
+		goto fail;
+	}
+	c->nano = pcap_get_tstamp_precision(c->pcap) == PCAP_TSTAMP_PRECISION_NANO;
+	if (capture_link_from_dlt(pcap_datalink(c->pcap), &c->link) < 0) {
+		int dlt = pcap_datalink(c->pcap);
+		const char *name = pcap_datalink_val_to_name(dlt);
+
+		diag_set(d, NULL, 0, 0, "interface '%s': link type %d (%s) is not decoded; "
+			 "expected Ethernet, Linux SLL/SLL2, raw IP, or BSD loopback",
+			 iface, dlt, name ? name : "unknown");
+		capture_close(c);
+		return CAPTURE_ERR_LINKTYPE;
+	}
+	if (bpf && bpf[0]) {
+		struct bpf_program prog;
+		char m[PCAP_ERRBUF_SIZE];
+
+		if ((rc = compile_filter(c, bpf, &prog, d)) < 0) {
+			capture_close(c);
+			return rc;
+		}
+		rc = pcap_setfilter(c->pcap, &prog);
+		pcap_freecode(&prog);
+		if (rc < 0) {
+			diag_set(d, NULL, 0, 0, "interface '%s': cannot set filter '%s': %s",
+				 iface, bpf, pcap_msg(c->pcap, m, sizeof(m)));
+			capture_close(c);
+			return CAPTURE_ERR_FILTER;
+		}
+	}
+	/* non-blocking reads behind our own poll(): the caller's loop wakes
+	 * up on a timeout or a signal and sees its stop flag */
+	if (pcap_setnonblock(c->pcap, 1, errbuf) < 0) {
+		errbuf[strcspn(errbuf, "\r\n")] = '\0';
+		diag_set(d, NULL, 0, 0, "interface '%s': %s", iface, errbuf);
+		goto fail;
+	}
+	c->fd = pcap_get_selectable_fd(c->pcap);
+	*out = c;
+	return 0;
+fail:
+	capture_close(c);
+	return CAPTURE_ERR_OPEN;
+}
+
+int capture_check_filter(const char *bpf, struct diag *d)
+{
+	struct capture c = {0};
+	struct bpf_program prog;
+	int rc;
+
+	c.pcap = pcap_open_dead(DLT_EN10MB, 262144);
+	if (!c.pcap)
+		return diag_set(d, NULL, 0, 0, "out of memory"), CAPTURE_ERR_FILTER;
+	rc = compile_filter(&c, bpf, &prog, d);
+	if (rc == 0)
+		pcap_freecode(&prog);
+	pcap_close(c.pcap);
+	return rc;
+}
+
+int capture_set_filter(struct capture *c, const char *bpf, struct diag *d)
+{
+	int rc;
+
+	if (!bpf || !bpf[0])
+		return 0;
+	if (c->has_filter) {
+		pcap_freecode(&c->prog);
+		c->has_filter = false;
+	}
+	rc = compile_filter(c, bpf, &c->prog, d);
+	if (rc < 0) {
+		/* name the file too: a filter may compile for one link type only */
+		char msg[DIAG_MSG_MAX];
+
+		snprintf(msg, sizeof(msg), "%s", d->msg);
+		diag_set(d, c->path, 0, 0, "%s", msg);
+		return rc;
+	}
+	c->has_filter = true;
+	return 0;
+}
+
 enum wire_link capture_link(const struct capture *c)
 {
 	return c->link;
+}
+
+bool capture_is_live(const struct capture *c)
+{
+	return c->live;
+}
+
+uint64_t capture_file_size(const struct capture *c)
+{
+	return c->size;
+}
+
+static int next_live(struct capture *c, struct capture_pkt *pkt, struct diag *d)
+{
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+	char m[PCAP_ERRBUF_SIZE];
+	int rc;
+
+	rc = pcap_next_ex(c->pcap, &hdr, &data);
+	if (rc == 0 || rc == PCAP_ERROR_BREAK)
+		return 0;
+	if (rc != 1)
+		return diag_set(d, NULL, 0, 0, "interface '%s' (after packet %llu): %s",
+				c->path, (unsigned long long)c->num,
+				pcap_msg(c->pcap, m, sizeof(m))),
+		       CAPTURE_ERR_READ;
+	c->num++;
+	pkt->data = data;
+	pkt->caplen = hdr->caplen;
+	pkt->wirelen = hdr->len;
+	pkt->ts_ns = (int64_t)hdr->ts.tv_sec * 1000000000 +
+		     (int64_t)hdr->ts.tv_usec * (c->nano ? 1 : 1000);
+	pkt->num = c->num;
+	pkt->offset = 0;
+	return 1;
 }
 
 int capture_next(struct capture *c, struct capture_pkt *pkt, struct diag *d)
@@ -110,18 +326,24 @@ int capture_next(struct capture *c, struct capture_pkt *pkt, struct diag *d)
 	long off;
 	int rc;
 
-	/* libpcap reads each record with fread, so the stream position before
-	 * the call is where the next record starts. */
-	off = ftell(c->f);
-	rc = pcap_next_ex(c->pcap, &hdr, &data);
-	if (rc == PCAP_ERROR_BREAK)
-		return 0;
-	if (rc != 1) {
-		diag_set(d, c->path, 0, 0, "byte %ld (after packet %llu): %s", off,
-			 (unsigned long long)c->num, pcap_geterr(c->pcap));
-		return CAPTURE_ERR_READ;
+	if (c->live)
+		return next_live(c, pkt, d);
+	for (;;) {
+		/* libpcap reads each record with fread, so the stream position
+		 * before the call is where the next record starts. */
+		off = ftell(c->f);
+		rc = pcap_next_ex(c->pcap, &hdr, &data);
+		if (rc == PCAP_ERROR_BREAK)
+			return 0;
+		if (rc != 1) {
+			diag_set(d, c->path, 0, 0, "byte %ld (after packet %llu): %s", off,
+				 (unsigned long long)c->num, pcap_geterr(c->pcap));
+			return CAPTURE_ERR_READ;
+		}
+		c->num++;
+		if (!c->has_filter || pcap_offline_filter(&c->prog, hdr, data))
+			break;
 	}
-	c->num++;
 	pkt->data = data;
 	pkt->caplen = hdr->caplen;
 	pkt->wirelen = hdr->len;
@@ -132,10 +354,54 @@ int capture_next(struct capture *c, struct capture_pkt *pkt, struct diag *d)
 	return 1;
 }
 
+int capture_wait(struct capture *c, int timeout_ms, struct diag *d)
+{
+	struct pollfd pfd;
+	int rc;
+
+	if (!c->live)
+		return 1;
+	if (c->fd < 0) {
+		/* no selectable descriptor (not on Linux): the non-blocking
+		 * reads are polled at the timeout's pace */
+		struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000};
+
+		nanosleep(&ts, NULL);
+		return 1;
+	}
+	pfd.fd = c->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	rc = poll(&pfd, 1, timeout_ms);
+	if (rc < 0 && errno == EINTR)
+		return 0;
+	if (rc < 0)
+		return diag_set(d, NULL, 0, 0, "interface '%s': poll: %s", c->path,
+				strerror(errno)),
+		       CAPTURE_ERR_READ;
+	if (rc > 0 && (pfd.revents & (POLLERR | POLLNVAL)) && !(pfd.revents & POLLIN))
+		return diag_set(d, NULL, 0, 0, "interface '%s': capture descriptor failed "
+				"(interface removed?)", c->path),
+		       CAPTURE_ERR_READ;
+	return rc > 0;
+}
+
+int capture_drops(struct capture *c, uint64_t *drops)
+{
+	struct pcap_stat ps;
+
+	if (!c->live || pcap_stats(c->pcap, &ps) < 0)
+		return -1;
+	*drops = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
+	return 0;
+}
+
 void capture_close(struct capture *c)
 {
 	if (!c)
 		return;
+	if (c->has_filter)
+		pcap_freecode(&c->prog);
 	if (c->pcap)
 		pcap_close(c->pcap); /* closes c->f */
 	free(c);

@@ -24,11 +24,13 @@
 #define FLOW_ERR_INVAL  -1  /* bad argument (not TCP, bad config) */
 #define FLOW_ERR_NOMEM  -2
 
-/* Canonical key: endpoint 0 is the lower (version, address, port). */
+/* Canonical key: endpoint 0 is the lower (address, port). 40 bytes, no
+ * implicit padding, so it is hashed and compared as bytes. */
 struct flow_key {
-	uint8_t version;        /* 4 or 6 */
-	uint8_t addr[2][16];    /* v4 in the first 4 bytes, rest zero */
 	uint16_t port[2];
+	uint8_t version;        /* 4 or 6 */
+	uint8_t pad[3];         /* zero */
+	uint8_t addr[2][16];    /* v4 in the first 4 bytes, rest zero */
 };
 
 enum flow_end_reason {

@@ -93,12 +93,16 @@ struct track_config {
 	enum rob_policy policy;
 	bool reassemble;            /* run reassembly (needed for overlap checks and --follow) */
 	size_t ooo_limit;           /* out-of-order bytes per direction */
+	uint32_t hist_cap;          /* delivered bytes kept per direction to compare
+				       retransmissions with (ROB_MAX_HIST at most) */
 	size_t max_flows;           /* 0: no limit */
 	tstamp idle_timeout;        /* 0: never */
 
 	void (*on_finding)(void *ctx, const struct track_finding *f);
 	/* In-order stream data of direction dir (with gaps reported as
-	 * data == NULL, len = gap size); only when reassemble is on. */
+	 * data == NULL, len = gap size); only when reassemble is on. seq is
+	 * relative, as in track_pkt_info (ISN + 1 is 1, else the first
+	 * sequence number seen is 0). */
 	void (*on_data)(void *ctx, uint64_t conn_id, int dir, const struct track_endpoints *ep,
 			uint32_t seq, const uint8_t *data, uint32_t len);
 	void (*on_conn_end)(void *ctx, const struct track_conn_summary *s);
@@ -117,5 +121,14 @@ int track_packet(struct tracker *t, const struct wire_pkt *p, uint64_t pkt, tsta
 void track_finish(struct tracker *t);
 void track_del(struct tracker *t);
 const struct flow_stats *track_flow_stats(const struct tracker *t);
+
+/* What became of the expectations (replies an endpoint owed, see
+ * analyzer/track_expect.c): made; settled by the reply; unknown (the
+ * capture could not tell: loss, reordering, a throttled or folded reply,
+ * an abort); reported; still pending when their connection ended. */
+struct track_expect_stats {
+	uint64_t created, satisfied, unknown, violated, ended;
+};
+const struct track_expect_stats *track_expect_stats(const struct tracker *t);
 
 #endif

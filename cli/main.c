@@ -30,7 +30,11 @@ int cli_bad_option(const char *cmd, char **argv)
 {
 	const char *arg = argv[optind - 1];
 
-	if (optopt && (!arg || arg[0] != '-' || arg[1] == '-' || !strchr(arg, optopt)))
+	/* a long option names itself; a short one may hide in a cluster (-pjx) */
+	if (arg && arg[0] == '-' && arg[1] == '-')
+		fprintf(stderr, "tcpspec %s: option '%.*s' is unknown or needs a value "
+			"(try 'tcpspec %s --help')\n", cmd, (int)strcspn(arg, "="), arg, cmd);
+	else if (optopt > 0 && optopt < 128)
 		fprintf(stderr, "tcpspec %s: option '-%c' is unknown or needs a value "
 			"(try 'tcpspec %s --help')\n", cmd, optopt, cmd);
 	else

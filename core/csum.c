@@ -1,9 +1,10 @@
 /* csum: the Internet checksum, RFC 1071.
  *
- * The fast path sums native 64-bit words, split into 32-bit halves so a
- * 64-bit accumulator cannot overflow for 2^31 words, and converts to
- * network order only once at the end: RFC 1071 2(B) says the one's
- * complement sum is independent of byte order up to a final byte swap. */
+ * The fast path sums native 64-bit words (memcpy loads: no unaligned
+ * access), each split into 32-bit halves added to 64-bit accumulators
+ * that are folded every 2^30 words, so no carry is ever lost. It converts
+ * to network order once, at the end: RFC 1071 2(B), the one's complement
+ * sum is independent of byte order up to a final byte swap. */
 #include "csum.h"
 
 #include <string.h>

@@ -40,6 +40,30 @@ enum finding_id {
 	FND_TCP_CHECKSUM_PARTIAL,    /* checksum offloaded: holds only the pseudo-header sum */
 	FND_TCP_CHECKSUM_UNVERIFIED, /* payload cut by snaplen: cannot verify */
 	/* sender's obligations, checked by fsm_tx (core/fsm_tx.c) */
+	FND_TX_SYN_WITH_FIN,         /* SYN and FIN together */
+	FND_TX_SYN_WITH_RST,         /* SYN and RST together */
+	FND_TX_ACK_FLAG_MISSING,     /* no ACK, SYN or RST */
+	FND_TX_ACK_NUMBER_WITHOUT_ACK, /* ack field != 0, ACK bit clear */
+	FND_TX_URGENT_POINTER_WITHOUT_URG, /* urgent pointer != 0, URG clear */
+	FND_TX_MSS_NOT_SYN,          /* MSS option without SYN (MUST-65) */
+	FND_TX_WSCALE_NOT_SYN,       /* Window Scale option without SYN */
+	FND_TX_SACK_PERM_NOT_SYN,    /* SACK-permitted without SYN */
+	FND_TX_WSCALE_OVER_14,       /* shift.cnt > 14 sent */
+	FND_TX_WSCALE_NOT_OFFERED,   /* WS on our SYN,ACK, none on the peer's SYN */
+	FND_TX_TS_NOT_OFFERED,       /* TSopt on our SYN,ACK, none on the peer's SYN */
+	FND_TX_TS_MISSING,           /* no TSopt on a non-RST after negotiation */
+	FND_TX_TSECR_WITHOUT_ACK,    /* TSecr != 0, ACK bit clear */
+	FND_TX_TSVAL_BACKWARDS,      /* TSval below an earlier one */
+	FND_TX_TSECR_BACKWARDS,      /* TSecr below an earlier one */
+	FND_TX_SACK_NOT_PERMITTED,   /* SACK blocks, peer never sent SACK-permitted */
+	FND_TX_SACK_BLOCK_EMPTY,     /* SACK block with right <= left */
+	FND_TX_SACK_BLOCK_BELOW_ACK, /* non-first SACK block at or below the ACK */
+	FND_TX_DATA_BEFORE_HANDSHAKE, /* data without SYN/ACK in SYN-SENT */
+	FND_TX_DATA_AFTER_FIN,       /* data at or after our FIN */
+	FND_TX_FIN_MOVED,            /* FIN at another seq than our first FIN */
+	FND_TX_SEGMENT_AFTER_RST,    /* we sent on after our RST closed it */
+	FND_TX_BEYOND_PEER_WINDOW,   /* new data past every edge the peer offered */
+	FND_TX_WINDOW_SHRUNK,        /* our right window edge moved left (SHLD-14) */
 	/* receiver's obligations, checked by fsm_rx (core/fsm_rx.c) */
 	FND_RX_WS_SHIFT_OVER_14,     /* SYN's window scale shift.cnt > 14 */
 	/* expectations on an endpoint's later segments (analyzer/track.c) */

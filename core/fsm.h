@@ -26,6 +26,11 @@
 #include "tcb.h"
 
 #define FSM_ERR_INVAL -1
+/* fsm_user errors (RFC 9293 3.10.1 - 3.10.5 responses) */
+#define FSM_ERR_NOCONN   -2  /* "error: connection does not exist" */
+#define FSM_ERR_CLOSING  -3  /* "error: connection closing" */
+#define FSM_ERR_EXISTS   -4  /* "error: connection already exists" */
+#define FSM_ERR_NOREMOTE -5  /* "error: remote socket unspecified" */
 
 /* What the endpoint must do (bits of fsm_out.actions). */
 #define FSM_ACT_ACK           0x0001  /* send reply: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
@@ -41,6 +46,14 @@
 #define FSM_ACT_OPENED        0x0400  /* the connection became ESTABLISHED */
 #define FSM_ACT_CLOSED        0x0800  /* the TCB is gone (CLOSED) */
 #define FSM_ACT_TW_RESTART    0x1000  /* TIME-WAIT timer restarted (3.10.7.4) */
+#define FSM_ACT_HOLD          0x2000  /* in-window text beyond RCV.NXT: hold [deliver_seq,
+					 +deliver_len) and feed it again later (SHLD-31) */
+/* set by fsm_tx (core/fsm_tx.c) */
+#define FSM_ACT_RESYNC        0x00010000 /* the segment shows another state than the
+					    TCB's (capture started late or missed
+					    segments): state re-learned, TCB_K_STATE clear */
+#define FSM_ACT_ACK_UNSEEN    0x00020000 /* the segment acknowledges beyond RCV.NXT:
+					    data this TCB did not see arrive */
 
 enum fsm_drop {
 	FSM_DROP_NONE,
@@ -69,9 +82,10 @@ struct fsm_out {
 	uint32_t actions;          /* FSM_ACT_* */
 	enum fsm_drop drop;
 	struct fsm_reply reply;    /* with ACK / CHALLENGE_ACK / RST / SYN_ACK */
-	uint32_t deliver_seq, deliver_len;
+	uint32_t deliver_seq, deliver_len; /* with DELIVER (or HOLD) */
 	const char *rule;          /* RFC section of the decisive step, e.g.
 				      "RFC9293 3.10.7.4 (first check)" */
+	uint32_t learned;          /* TCB_K_* bits fsm_tx learned from the segment */
 	uint8_t n_findings;
 	bool findings_truncated;
 	struct finding findings[FSM_MAX_FINDINGS];

@@ -57,6 +57,26 @@ void fsm_profile_default(struct fsm_profile *out);
 #define TCB_K_RCV_WND   0x0040  /* rcv_wnd, rcv_adv (scale known too) */
 #define TCB_K_OPTS      0x0080  /* the handshake's options were seen */
 #define TCB_K_TS_RECENT 0x0100
+#define TCB_K_MAX_SND_WND 0x0200 /* max_snd_wnd: every window since the peer's SYN seen */
+#define TCB_K_LAST_ACK  0x0400  /* last_ack_sent: the ACK field of our last segment */
+/* kept by fsm_tx / fsm_user (core/fsm_tx.c, core/fsm_user.c) */
+#define TCB_K_OUR_SYN   0x00010000 /* our SYN seen: ws_sent, rcv_shift, sack_sent, ts_sent */
+#define TCB_K_PEER_SYN  0x00020000 /* peer_syn_opts (fsm_note_peer_syn, fsm_priv.h) */
+#define TCB_K_TS_LAST   0x00040000 /* ts_last_sent */
+#define TCB_K_TS_ECR    0x00080000 /* ts_ecr_last */
+#define TCB_K_SND_EDGE  0x00100000 /* snd_edge_max */
+
+/* Options on a SYN (struct tcb.peer_syn_opts). */
+#define TCB_SYNOPT_WS   0x01
+#define TCB_SYNOPT_SACK 0x02
+#define TCB_SYNOPT_TS   0x04
+
+/* How CLOSED was reached (struct tcb.closed_how), set by fsm_tx / fsm_user. */
+#define TCB_CLOSED_OTHER   0 /* never opened, or by fsm_rx (RST, ACK of FIN) */
+#define TCB_CLOSED_RST_ACK 1 /* our RST with ACK closed a synchronized connection */
+#define TCB_CLOSED_RST     2 /* our RST without ACK did */
+#define TCB_CLOSED_USER    3 /* CLOSE or ABORT (fsm_user) */
+#define TCB_CLOSED_TIMER   4 /* the TIME-WAIT timer (fsm_timer) */
 
 struct tcb {
 	enum tcp_state state;
@@ -99,6 +119,23 @@ struct tcb {
 	tstamp time_wait_until;     /* 0 unless in TIME-WAIT */
 
 	tstamp last_rx, last_tx;
+
+	/* used by fsm_rx (core/fsm_rx*.c) */
+	bool passive_open;          /* SYN-RECEIVED came from LISTEN (RFC 9293 3.10.7.4
+				   second and fourth checks: back to LISTEN) */
+	uint32_t max_snd_wnd;       /* MAX.SND.WND (RFC 5961 5.2): largest SND.WND
+				   the peer gave, scaled (TCB_K_MAX_SND_WND) */
+	uint32_t last_ack_sent;     /* Last.ACK.sent (RFC 7323 4.3): the ACK field of
+				   our last segment, kept by fsm_tx (TCB_K_LAST_ACK) */
+
+	/* kept by fsm_tx / fsm_user (core/fsm_tx.c, core/fsm_user.c) */
+	uint8_t peer_syn_opts;      /* TCB_SYNOPT_* offered on any of the peer's SYNs
+				   with ISN peer_syn_seq (TCB_K_PEER_SYN) */
+	uint32_t peer_syn_seq;
+	uint32_t ts_ecr_last;       /* highest TSecr we sent with ACK (TCB_K_TS_ECR) */
+	uint32_t snd_edge_max;      /* highest right edge SND.UNA + SND.WND the peer
+				   offered (TCB_K_SND_EDGE) */
+	uint8_t closed_how;         /* TCB_CLOSED_*: how CLOSED was reached */
 };
 
 void tcb_init(struct tcb *t, const struct fsm_profile *prof, enum tcp_state state,

@@ -5,8 +5,11 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends \
+# env: sudo drops DEBIAN_FRONTEND, and wireshark-common (tshark) asks a
+# debconf question unless it is noninteractive.
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	build-essential meson ninja-build pkg-config python3 \
 	libpcap-dev libnet1-dev libyaml-dev libcmocka-dev libjansson-dev \
 	iproute2 ethtool \
+	tshark tcpdump iptables \
 	clang libclang-rt-14-dev >/dev/null

@@ -8,12 +8,13 @@
  * sized heap copy so ASan sees any read past caplen), as longer on the
  * wire than captured, and with a wirelen below caplen (a bad writer).
  *
- * Two oracles on top of "no crash, no sanitizer report":
+ * Oracles on top of "no crash, no sanitizer report":
  *  - emit with every KEEP flag is idempotent through decode: once emitted,
  *    decoding and emitting again gives the same bytes, for packets whose
  *    decode lost nothing (whole segment captured, option walk complete);
  *  - emit with computed fields always yields a packet that decodes with a
- *    correct TCP (and IPv4 header) checksum. */
+ *    correct TCP (and IPv4 header) checksum, and with BAD_*_CSUM one whose
+ *    checksums decode as bad (never as correct or as an offload seed). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +130,7 @@ static void check_keep_idempotent(const struct wire_pkt *p, uint8_t *out1,
 static void check_computed_is_valid(const struct wire_pkt *p, uint8_t *out)
 {
 	struct wire_pkt d2;
+	unsigned flags;
 	size_t n = 0;
 	int rc;
 
@@ -149,6 +151,19 @@ static void check_computed_is_valid(const struct wire_pkt *p, uint8_t *out)
 	    d2.tcp.flags != p->tcp.flags ||
 	    d2.tcp.payload_caplen != p->tcp.payload_caplen)
 		fail("computed emit changed the segment", p);
+
+	/* Fault injection: a spoiled checksum never verifies, nor reads as
+	 * an offload seed (PARTIAL). */
+	flags = WIRE_EMIT_BAD_TCP_CSUM |
+		(p->ip.version == 4 ? WIRE_EMIT_BAD_IP_CSUM : 0);
+	if (wire_emit(p, p->tcp.payload, p->tcp.payload_caplen, flags, out,
+		      EMIT_CAP, &n))
+		fail("faulty emit refused", p);
+	wire_decode(p->link, out, (uint32_t)n, (uint32_t)n, &d2);
+	use_result(&d2);
+	if (!d2.has_tcp || d2.tcp_csum != WIRE_CSUM_BAD ||
+	    (p->ip.version == 4 && d2.ip.ip_csum_ok))
+		fail("spoiled checksum not reported as bad", p);
 }
 
 static void run(enum wire_link link, const uint8_t *buf, uint32_t caplen,

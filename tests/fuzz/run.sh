@@ -142,10 +142,11 @@ mkdir -p "$build/corpus" "$crashes"
 opts="-error_exitcode=1 -timeout_exitcode=1 -timeout=10 -rss_limit_mb=2048"
 
 # Reproducers of earlier crashes must not crash any more.
-if ls "$crashes"/* >/dev/null 2>&1; then
-	echo "run.sh: replaying $(ls "$crashes" | wc -l) saved reproducer(s)"
+set -- "$crashes"/*
+if [ -e "$1" ]; then
+	echo "run.sh: replaying $# saved reproducer(s)"
 	# shellcheck disable=SC2086
-	"$fuzzer" $opts "$crashes"/*
+	"$fuzzer" $opts "$@"
 fi
 
 # New inputs go to the build directory's corpus, the seeds stay as written.

@@ -1,0 +1,385 @@
+/* track_expect: what an endpoint owes after its peer's segment (the
+ * trigger), checked against its later segments in capture order.
+ *
+ * The capture is the clock, and silence proves nothing: an expectation is
+ * reported only when a later segment of the owing endpoint (B) shows that
+ * B received what came after the trigger and still did not do what it
+ * owed. Everything else ends it as unknown, without a word.
+ *
+ * Created (track_exp_trigger), from fsm_rx's output for B, only when all
+ * of these hold; otherwise nothing is expected:
+ *   - the trigger's checksum verifies (else B drops it silently);
+ *   - B's state is known (TCB_K_STATE) and synchronized, and RCV.NXT known;
+ *   - B confirmed its RCV.NXT: its last ACK carried exactly it, and
+ *     everything the trigger's sender A was seen to send ends there (no
+ *     data in flight, nothing held behind a hole);
+ *   - neither direction has shown loss or reordering at the capture
+ *     point (analysis labels, reassembly gaps, ACKs of unseen data): a
+ *     segment lost after the capture point, or a reply lost before it,
+ *     is indistinguishable from a missing reply;
+ *   - for a reply that may be throttled (RFC 5961 7; Linux sends one
+ *     challenge or out-of-window ACK per 500 ms per socket, and at most
+ *     100 (3.6-4.6) or about 1000 challenge ACKs a second per host), no
+ *     other such reply was owed by B in the second before, and fewer than
+ *     TRACK_THROTTLE_GLOBAL by all endpoints in the current second.
+ *
+ * Kinds, from fsm_rx's output:
+ *   CHALLENGE_RST  FSM_ACT_CHALLENGE_ACK, dropped as FSM_DROP_RST (RFC 5961 3.2)
+ *   CHALLENGE_SYN  FSM_ACT_CHALLENGE_ACK, FSM_DROP_SYN (RFC 5961 4.2); also a
+ *                  SYN the first check found not acceptable (FSM_ACT_ACK), with
+ *                  the rfc5961 profile outside TIME-WAIT: 4.2 owes the
+ *                  challenge ACK "irrespective of the sequence number"
+ *   CHALLENGE_ACK  FSM_ACT_CHALLENGE_ACK, FSM_DROP_BAD_ACK (RFC 5961 5.2)
+ *   ACK_UNACCEPTABLE  FSM_ACT_ACK with FSM_DROP_NOT_ACCEPTABLE, no RST (3.10.7.4)
+ *   RESET          an RST at exactly RCV.NXT that resets (FSM_ACT_RESET)
+ *   NO_RESET       an RST outside a known window that changes nothing
+ *
+ * Settled (track_exp_reply) by B's next segments, each in turn:
+ *   - satisfied: an ACK-bearing segment with ack = the owed ACK (RCV.NXT
+ *     at the trigger) for the ACK kinds, whatever else it carries (it may
+ *     be B's data that crossed the trigger: given the benefit of the
+ *     doubt); an RST for RESET; an ACK of data sent after the trigger for
+ *     NO_RESET (B kept the connection);
+ *   - violated, evidence (a): an ACK from B past `need` (the end of what A
+ *     had sent before the trigger, or of the trigger itself), up to what A
+ *     was seen to send, after A sent such data following the trigger: B
+ *     received a segment sent after the trigger, so (delivery in order)
+ *     the trigger too, yet the owed ACK did not come first. For
+ *     ACK_UNACCEPTABLE the later data must have come at least 500 ms
+ *     after the trigger (an ACK may be delayed that long and aggregated,
+ *     RFC 9293 MUST-40, MUST-58). For RESET: B acknowledged data sent
+ *     after the RST, so it kept the connection;
+ *   - violated, evidence (b), for CHALLENGE_RST, CHALLENGE_SYN and
+ *     NO_RESET: A's first later segment S that the model says B keeps the
+ *     connection for (ACK bit, no RST, no SYN, no RST owed) is answered by
+ *     B with the reset a closed port sends, <SEQ=S.ACK><CTL=RST> without
+ *     the ACK bit: B had dropped the connection on the trigger;
+ *   - unknown (dropped): loss or reordering shows up in either direction;
+ *     B's ACK goes back before the owed one or past what A sent; B sends
+ *     a SYN or a segment without ACK; B resets otherwise (an abort); B
+ *     answers a SYN trigger with a SYN,ACK for it (B had
+ *     no connection any more: the tracker restarts the connection from
+ *     that SYN); the connection ends first (idle, evicted, reused, end of
+ *     capture).
+ *
+ * Residual risks, accepted and documented: a trigger lost between the
+ * capture point and B on a connection that showed no other loss; a stack
+ * that aborts with a bare <SEQ=SND.NXT><CTL=RST> (no ACK bit) right after
+ * an ignored RST, looking like evidence (b). */
+#include <string.h>
+
+#include "seq.h"
+#include "track_priv.h"
+
+enum verdict {
+	V_KEEP,       /* undecided: wait for B's next segment */
+	V_SATISFIED,  /* B did what it owed */
+	V_UNKNOWN,    /* cannot be told: forgotten silently */
+	V_VIOLATED,   /* report it */
+	V_RESTART,    /* unknown, and the connection restarts from the SYN */
+};
+
+static bool has(const struct seg *s, uint8_t f)
+{
+	return (s->flags & f) != 0;
+}
+
+static bool throttleable(uint8_t kind)
+{
+	return kind == TEXP_CHALLENGE_RST || kind == TEXP_CHALLENGE_SYN ||
+	       kind == TEXP_CHALLENGE_ACK || kind == TEXP_ACK_UNACCEPTABLE;
+}
+
+void track_exp_clear(struct tracker *t, struct track_conn *c)
+{
+	t->exp_stats.ended += c->side[0].n_exp + c->side[1].n_exp;
+	c->side[0].n_exp = 0;
+	c->side[1].n_exp = 0;
+	c->syn.valid = false;
+}
+
+/* B's ACK x shows that B received something A sent after the trigger. */
+static bool acks_later_data(const struct track_conn *c, int b, const struct track_exp *e,
+			    uint32_t x)
+{
+	const struct track_side *sa = &c->side[!b];
+
+	return e->beyond && seq_gt(x, e->need) && sa->sent && seq_leq(x, sa->max_end);
+}
+
+static enum verdict judge(const struct track_conn *c, int b, const struct track_exp *e,
+			  const struct seg *x)
+{
+	if (track_conn_lossy(c))
+		return V_UNKNOWN;
+	if (has(x, WIRE_TH_SYN)) {
+		if (e->trig_syn && has(x, WIRE_TH_ACK) && !has(x, WIRE_TH_RST) &&
+		    x->ack == e->trig_seq + 1)
+			return V_RESTART;
+		return V_UNKNOWN;
+	}
+	if (has(x, WIRE_TH_RST)) {
+		switch (e->kind) {
+		case TEXP_RESET:
+			return V_SATISFIED;
+		case TEXP_NO_RESET:
+		case TEXP_CHALLENGE_RST:
+		case TEXP_CHALLENGE_SYN:
+			if (e->s_valid && !has(x, WIRE_TH_ACK) && x->seq == e->s_ack)
+				return V_VIOLATED;
+			return V_UNKNOWN;
+		default:
+			return V_UNKNOWN;
+		}
+	}
+	if (!has(x, WIRE_TH_ACK))
+		return V_UNKNOWN;
+	switch (e->kind) {
+	case TEXP_CHALLENGE_RST:
+	case TEXP_CHALLENGE_SYN:
+	case TEXP_CHALLENGE_ACK:
+	case TEXP_ACK_UNACCEPTABLE:
+		if (x->ack == e->ack)
+			return V_SATISFIED;
+		if (seq_lt(x->ack, e->ack) || !acks_later_data(c, b, e, x->ack))
+			return V_UNKNOWN;
+		if (e->kind == TEXP_ACK_UNACCEPTABLE && e->beyond_ts - e->trig_ts < TRACK_ACK_DELAY_MAX)
+			return V_UNKNOWN;
+		return V_VIOLATED;
+	case TEXP_RESET:
+		return acks_later_data(c, b, e, x->ack) ? V_VIOLATED : V_KEEP;
+	case TEXP_NO_RESET:
+		return acks_later_data(c, b, e, x->ack) ? V_SATISFIED : V_KEEP;
+	}
+	return V_UNKNOWN;
+}
+
+static void report(struct tracker *t, struct track_conn *c, int b, const struct track_exp *e,
+		   const struct seg *x, tstamp ts)
+{
+	int a = !b;
+	struct finding f;
+
+	memset(&f, 0, sizeof(f));
+	switch (e->kind) {
+	case TEXP_CHALLENGE_RST:
+		f.id = FND_TRK_RST_NOT_CHALLENGED;
+		f.v[0] = track_rel(c, a, e->trig_seq);
+		f.v[1] = track_rel(c, a, e->ack);
+		f.v[2] = x->pkt;
+		break;
+	case TEXP_CHALLENGE_SYN:
+		f.id = FND_TRK_SYN_NOT_CHALLENGED;
+		f.v[0] = e->trig_seq;
+		f.v[1] = track_rel(c, a, e->ack);
+		f.v[2] = x->pkt;
+		break;
+	case TEXP_CHALLENGE_ACK:
+		f.id = FND_TRK_ACK_NOT_CHALLENGED;
+		f.v[0] = track_rel(c, b, e->trig_ack);
+		f.v[1] = track_rel(c, a, e->ack);
+		f.v[2] = x->pkt;
+		break;
+	case TEXP_ACK_UNACCEPTABLE:
+		f.id = FND_TRK_UNACCEPTABLE_NOT_ACKED;
+		f.v[0] = track_rel(c, a, e->trig_seq);
+		f.v[1] = track_rel(c, a, e->ack);
+		f.v[2] = x->pkt;
+		break;
+	case TEXP_RESET:
+		f.id = FND_TRK_RST_NOT_HONOURED;
+		f.v[0] = track_rel(c, a, e->trig_seq);
+		f.v[1] = x->pkt;
+		f.v[2] = track_rel(c, a, x->ack);
+		break;
+	case TEXP_NO_RESET:
+		f.id = FND_TRK_RST_OOW_ACCEPTED;
+		f.v[0] = track_rel(c, a, e->trig_seq);
+		f.v[1] = track_rel(c, a, e->ack);
+		f.v[2] = x->pkt;
+		break;
+	default:
+		return;
+	}
+	track_emit(t, c, b, &f, x->pkt, e->trig_pkt, ts);
+}
+
+bool track_exp_reply(struct tracker *t, struct track_conn *c, int b, const struct seg *x,
+		     tstamp ts)
+{
+	struct track_side *sb = &c->side[b];
+	bool restart = false;
+
+	/* a segment that does not verify may not be what B sent */
+	if (!x->csum_ok)
+		return false;
+	for (unsigned i = 0; i < sb->n_exp;) {
+		struct track_exp *e = &sb->exp[i];
+		enum verdict v = judge(c, b, e, x);
+
+		if (v == V_KEEP) {
+			i++;
+			continue;
+		}
+		switch (v) {
+		case V_SATISFIED:
+			t->exp_stats.satisfied++;
+			break;
+		case V_VIOLATED:
+			t->exp_stats.violated++;
+			report(t, c, b, e, x, ts);
+			break;
+		case V_RESTART:
+			restart = c->syn.valid && c->syn.dir != b;
+			t->exp_stats.unknown++;
+			break;
+		case V_KEEP:
+		case V_UNKNOWN:
+			t->exp_stats.unknown++;
+			break;
+		}
+		sb->exp[i] = sb->exp[--sb->n_exp];
+	}
+	if (restart)
+		track_exp_clear(t, c);
+	return restart;
+}
+
+/* A's segment s, after the trigger: noted on what B owes. */
+static void note_later(struct track_conn *c, int b, const struct seg *s, tstamp ts,
+		       const struct track_before *before, const struct fsm_out *rx)
+{
+	struct track_side *sb = &c->side[b];
+	uint32_t end = s->seq + seg_seqlen(s);
+	bool keeps = !has(s, WIRE_TH_RST) && !has(s, WIRE_TH_SYN) && has(s, WIRE_TH_ACK) &&
+		     s->csum_ok && tcp_state_synchronized(before->state) &&
+		     !(rx->actions & (FSM_ACT_RST | FSM_ACT_RESET | FSM_ACT_CLOSED));
+
+	for (unsigned i = 0; i < sb->n_exp; i++) {
+		struct track_exp *e = &sb->exp[i];
+
+		if (!e->beyond && !has(s, WIRE_TH_RST) && !has(s, WIRE_TH_SYN) &&
+		    seg_seqlen(s) && seq_gt(end, e->need)) {
+			e->beyond = true;
+			e->beyond_ts = ts;
+		}
+		if (!e->s_valid && keeps) {
+			e->s_valid = true;
+			e->s_ack = s->ack;
+			e->s_pkt = s->pkt;
+		}
+	}
+}
+
+void track_exp_trigger(struct tracker *t, struct track_conn *c, int a, const struct seg *s,
+		       tstamp ts, const struct track_before *before, const struct fsm_out *rx)
+{
+	int b = !a;
+	struct track_side *sa = &c->side[a], *sb = &c->side[b];
+	struct track_exp *e;
+	uint8_t kind;
+	uint32_t owed = 0, need;
+	const uint32_t rst_syn = WIRE_TH_RST | WIRE_TH_SYN;
+
+	if (sb->n_exp)
+		note_later(c, b, s, ts, before, rx);
+	if (!s->csum_ok)
+		return;
+
+	if (rx->actions & FSM_ACT_CHALLENGE_ACK) {
+		switch (rx->drop) {
+		case FSM_DROP_RST:
+			kind = TEXP_CHALLENGE_RST;
+			break;
+		case FSM_DROP_SYN:
+			kind = TEXP_CHALLENGE_SYN;
+			break;
+		case FSM_DROP_BAD_ACK:
+			kind = TEXP_CHALLENGE_ACK;
+			break;
+		default:
+			return;
+		}
+		owed = rx->reply.ack;
+	} else if ((rx->actions & FSM_ACT_ACK) && rx->drop == FSM_DROP_NOT_ACCEPTABLE &&
+		   !has(s, WIRE_TH_RST) && !(rx->actions & (FSM_ACT_SYN_ACK | FSM_ACT_RST))) {
+		/* A SYN outside the window is caught by the first check (an
+		 * ACK "should" be sent); RFC 5961 4.2 owes the challenge ACK
+		 * for any SYN "irrespective of the sequence number". */
+		if (has(s, WIRE_TH_SYN) && before->rfc5961 && before->state != TCP_TIME_WAIT)
+			kind = TEXP_CHALLENGE_SYN;
+		else
+			kind = TEXP_ACK_UNACCEPTABLE;
+		owed = rx->reply.ack;
+	} else if (has(s, WIRE_TH_RST) && (rx->actions & FSM_ACT_RESET) &&
+		   s->seq == before->rcv_nxt) {
+		kind = TEXP_RESET;
+		owed = before->rcv_nxt;
+	} else if (has(s, WIRE_TH_RST) &&
+		   !(rx->actions & (FSM_ACT_RESET | FSM_ACT_CLOSED | FSM_ACT_CHALLENGE_ACK)) &&
+		   rx->new_state == before->state && before->state != TCP_TIME_WAIT &&
+		   (before->known & TCB_K_RCV_WND) &&
+		   !seq_in(s->seq, before->rcv_nxt, before->rcv_nxt + before->rcv_wnd) &&
+		   s->seq != before->rcv_nxt) {
+		kind = TEXP_NO_RESET;
+		owed = before->rcv_nxt;
+	} else {
+		return;
+	}
+
+	/* RFC 5961 7: such replies may be throttled, per connection and per
+	 * host; counted whether or not this one can be judged */
+	if (throttleable(kind)) {
+		bool recent = sb->throttle_valid && ts - sb->throttle_ts < TRACK_THROTTLE;
+
+		sb->throttle_valid = true;
+		sb->throttle_ts = ts;
+		if (t->thr_count == 0 || ts - t->thr_start >= TRACK_THROTTLE) {
+			t->thr_start = ts;
+			t->thr_count = 0;
+		}
+		if (++t->thr_count > TRACK_THROTTLE_GLOBAL || recent)
+			return;
+	}
+
+	/* what the model must know for the expectation to be sound */
+	if ((before->known & (TCB_K_STATE | TCB_K_RCV)) != (TCB_K_STATE | TCB_K_RCV) ||
+	    !tcp_state_synchronized(before->state))
+		return;
+	if (owed != before->rcv_nxt)
+		return;
+	if (track_conn_lossy(c))
+		return;
+	if (!sb->ack_valid || sb->last_ack != before->rcv_nxt)
+		return;
+	if (!sa->sent || sa->max_end != before->rcv_nxt)
+		return;
+	if (sb->n_exp >= TRACK_MAX_EXPECT)
+		return;
+
+	need = sa->max_end;
+	if ((kind == TEXP_ACK_UNACCEPTABLE || kind == TEXP_CHALLENGE_ACK) &&
+	    !(s->flags & rst_syn) && seg_seqlen(s) && seq_gt(s->seq + seg_seqlen(s), need))
+		need = s->seq + seg_seqlen(s);
+
+	t->exp_stats.created++;
+	e = &sb->exp[sb->n_exp++];
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->trig_pkt = s->pkt;
+	e->trig_ts = ts;
+	e->trig_seq = s->seq;
+	e->trig_ack = s->ack;
+	e->ack = owed;
+	e->need = need;
+	if (has(s, WIRE_TH_SYN) && !has(s, WIRE_TH_ACK)) {
+		e->trig_syn = true;
+		c->syn.valid = true;
+		c->syn.dir = (uint8_t)a;
+		c->syn.ts = ts;
+		c->syn.s = *s;
+		c->syn.s.data = NULL;
+		c->syn.s.caplen = 0;
+		c->syn.s.len = 0;
+	}
+}

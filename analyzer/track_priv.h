@@ -1,0 +1,206 @@
+/* track_priv: what analyzer/track.c (packets, connections, analysis,
+ * statistics, reassembly) and analyzer/track_expect.c (expectations on
+ * an endpoint's later segments) share. Private to those two files. */
+#ifndef TCPSPEC_TRACK_PRIV_H
+#define TCPSPEC_TRACK_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "analysis.h"
+#include "fsm.h"
+#include "track.h"
+
+/* Expectations an endpoint can owe at once; a further one is dropped
+ * (unknown), never reported. */
+#define TRACK_MAX_EXPECT 4
+
+/* Out-of-order segments held per receiving endpoint until RCV.NXT
+ * reaches them (fsm_rx FSM_ACT_HOLD, SHLD-31). Past this the model loses
+ * them: RCV.NXT is then resynchronised from the endpoint's own ACKs. */
+#define TRACK_MAX_HELD 16
+
+/* RFC 9293 3.8.6.3 (MUST-40): an ACK may be delayed, "the delay MUST be
+ * less than 0.5 seconds", and 3.10.7.4 (MUST-58) asks a receiver to
+ * aggregate ACKs. An ACK owed for a not-acceptable segment is therefore
+ * only missed when the data that shows it was skipped arrived at least
+ * this long after the trigger. */
+#define TRACK_ACK_DELAY_MAX TSTAMP_MS(500)
+
+/* RFC 5961 7 (and Errata 4772): challenge ACKs and ACKs for out-of-window
+ * segments may be throttled (Linux: one per 500 ms per socket,
+ * net.ipv4.tcp_invalid_ratelimit). A second such reply owed within this
+ * time of the previous trigger is unknown. */
+#define TRACK_THROTTLE TSTAMP_MS(1000)
+/* ...and across connections: Linux 3.6-4.6 sent at most 100 challenge ACKs
+ * a second per host (net.ipv4.tcp_challenge_ack_limit), later kernels
+ * about 1000 with randomisation. Past this many such replies owed in one
+ * second of capture, the next ones are unknown. */
+#define TRACK_THROTTLE_GLOBAL 90
+
+enum track_exp_kind {
+	TEXP_CHALLENGE_RST,     /* challenge ACK for an in-window RST (RFC 5961 3.2) */
+	TEXP_CHALLENGE_SYN,     /* challenge ACK for a SYN (RFC 5961 4.2) */
+	TEXP_CHALLENGE_ACK,     /* ACK for an ACK outside the range (RFC 5961 5.2) */
+	TEXP_ACK_UNACCEPTABLE,  /* ACK for a not-acceptable segment (3.10.7.4) */
+	TEXP_RESET,             /* the RST at RCV.NXT must end the connection */
+	TEXP_NO_RESET,          /* the RST outside the window must not */
+};
+
+/* One reply (or behaviour) an endpoint owes, from its peer's segment, the
+ * trigger. All sequence numbers absolute. */
+struct track_exp {
+	uint8_t kind;           /* enum track_exp_kind */
+	uint64_t trig_pkt;
+	tstamp trig_ts;
+	uint32_t trig_seq, trig_ack;
+	bool trig_syn;          /* the trigger was a SYN (no ACK): kept in track_conn.syn */
+	uint32_t ack;           /* the reply's ACK: the owing endpoint's RCV.NXT */
+	uint32_t need;          /* the end of what the trigger's sender had sent before it
+				   (or of the trigger's own text): an ACK past it acknowledges
+				   something sent after the trigger */
+	/* later segments of the trigger's sender */
+	bool beyond;            /* one carried sequence space past need */
+	tstamp beyond_ts;       /* ...the first of them, captured at */
+	bool s_valid;           /* the first later segment the model says the
+				   owing endpoint keeps the connection for */
+	uint32_t s_ack;
+	uint64_t s_pkt;
+};
+
+/* A held (out-of-order) segment: what fsm_rx needs to take it again. */
+struct track_held {
+	uint32_t seq, ack, len;
+	uint16_t wnd, up;
+	uint8_t flags;
+	uint64_t pkt;
+};
+
+/* What the capture showed of one direction (the endpoint sending it). */
+struct track_side {
+	bool base_known;        /* base: ISN, else first sequence number seen */
+	bool isn_known;
+	uint32_t base;
+	bool sent;              /* any segment seen */
+	uint32_t max_end;       /* highest seq + SYN + len + FIN sent (valid with sent) */
+	bool ack_valid;
+	uint32_t last_ack;      /* ACK field of its last ACK-bearing segment */
+	bool lossy;             /* its stream shows loss or reordering at the capture */
+	bool fin_seen;
+	uint32_t fin_seq;
+	bool syn_seen;          /* its handshake SYN, with its window scale option */
+	bool syn_ws;
+	uint8_t syn_shift;
+	bool throttle_valid;
+	tstamp throttle_ts;     /* last trigger of a throttleable reply it owed */
+	/* expectations this endpoint owes */
+	uint8_t n_exp;
+	struct track_exp exp[TRACK_MAX_EXPECT];
+	/* segments its model holds behind a hole */
+	uint8_t n_held;
+	struct track_held held[TRACK_MAX_HELD];
+	/* its model before its peer's segment closed it (RST, last ACK) */
+	bool pre_close_valid;
+	struct tcb pre_close;
+	/* reassembly of what it sends */
+	bool rob_ready;
+	bool skip_pending;      /* the peer ACKed past a hole: skip to skip_to */
+	uint32_t skip_to;
+};
+
+struct tracker;
+struct track_conn;
+
+struct track_rob_ctx {
+	struct tracker *t;
+	struct track_conn *c;
+	uint8_t dir;
+};
+
+/* A SYN seen in a synchronized state, kept so that the connection can be
+ * restarted from it if the peer answers it as a new connection (its TCB
+ * was gone, e.g. after a reboot). */
+struct track_syn_copy {
+	bool valid;
+	uint8_t dir;
+	tstamp ts;
+	struct seg s;           /* data pointer cleared */
+};
+
+/* The payload of one flow. Zeroed by the flow table for every new
+ * connection; `started` is set by conn_begin. */
+struct track_conn {
+	bool started;
+	bool handshake_seen;
+	uint8_t version;
+	uint64_t conn_id;
+	struct track_endpoints ep;      /* direction 0 */
+	tstamp first_ts, last_ts;
+	uint64_t first_pkt, last_pkt;
+	uint64_t findings[FINDING_ANALYSIS + 1];
+	struct tcb tcb[2];              /* the endpoint sending direction d */
+	struct track_side side[2];
+	bool ws_pinned;                 /* both SYNs seen: the window scales are known */
+	bool shift_known[2];
+	uint8_t shift[2];               /* applied to the windows direction d sends */
+	struct analysis ana;
+	struct stats_conn stats;
+	struct rob rob[2];
+	struct track_rob_ctx robctx[2];
+	struct track_syn_copy syn;
+};
+
+/* Reassembly buffers of ended connections kept for the next ones (their
+ * history buffer is allocated once per struct rob): a capture of many
+ * short connections stops allocating and faulting pages in once warm. */
+#define TRACK_ROB_POOL 64
+
+struct tracker {
+	struct track_config cfg;
+	struct flow_table *ft;
+	struct rob rob_pool[TRACK_ROB_POOL];
+	unsigned n_rob_pool;
+	/* throttleable replies owed in the current second, all connections */
+	tstamp thr_start;
+	unsigned thr_count;
+	struct track_expect_stats exp_stats;
+	/* scratch reused for every packet: no per-packet allocation */
+	struct fsm_out tx, rx, refeed;
+	struct analysis_out aout;
+	/* the packet being processed, for callbacks from rob */
+	uint64_t cur_pkt;
+	tstamp cur_ts;
+};
+
+/* What track_exp_trigger needs of the receiver's TCB before fsm_rx (a
+ * copy of the whole TCB per packet would cost more than the check). */
+struct track_before {
+	enum tcp_state state;
+	uint32_t known;
+	uint32_t rcv_nxt, rcv_wnd;
+	bool rfc5961;
+};
+
+/* track.c */
+void track_emit(struct tracker *t, struct track_conn *c, int dir, const struct finding *f,
+		uint64_t pkt, uint64_t ref_pkt, tstamp ts);
+uint32_t track_rel(const struct track_conn *c, int dir, uint32_t seq);
+bool track_conn_lossy(const struct track_conn *c);
+
+/* track_expect.c */
+/* Segment s of endpoint `dir` (before the state machine sees it):
+ * settles what that endpoint owed. Returns true when the connection
+ * must be restarted from the kept SYN (the endpoint answered it as a new
+ * connection). */
+bool track_exp_reply(struct tracker *t, struct track_conn *c, int dir, const struct seg *s,
+		     tstamp ts);
+/* Segment s of endpoint `dir`, after fsm_rx of its peer gave rx: notes it
+ * on what the peer owes, then adds what rx says the peer now owes.
+ * before: the peer's TCB before fsm_rx. */
+void track_exp_trigger(struct tracker *t, struct track_conn *c, int dir, const struct seg *s,
+		       tstamp ts, const struct track_before *before, const struct fsm_out *rx);
+/* Everything owed is dropped (unknown): the connection ended, or the
+ * model lost track. */
+void track_exp_clear(struct tracker *t, struct track_conn *c);
+
+#endif
