@@ -66,15 +66,19 @@ with tempfile.TemporaryDirectory() as d:
         recs = [json.loads(l) for l in out.splitlines()]
         pk = [r for r in recs if r['type'] == 'packet']
         bad = [r for r in recs if r['type'] == 'finding' and r['id'] == 'TCP-CHECKSUM-BAD']
-        other = [r for r in recs if r['type'] == 'finding' and r['id'] != 'TCP-CHECKSUM-BAD']
+        # only the target's segments are judged here: the scripts' own
+        # segments may break rules on purpose, or for want of variables
+        # (a case that offers timestamps cannot echo the target's TSval yet)
+        other = [r for r in recs if r['type'] == 'finding' and r['id'] != 'TCP-CHECKSUM-BAD'
+                 and r['endpoints']['src'] in ('192.0.2.1', '2001:db8::1')]
         check(rc == 0 and len(pk) >= 2, '%s: capture readable with packets both ways' % c['id'])
         check(any(r['src'] in ('192.0.2.1', '2001:db8::1') for r in pk),
               '%s: capture holds the target\'s segments' % c['id'])
         want_bad = 1 if c['id'].startswith('checksum/') else 0
         check(len(bad) == want_bad and all(b['endpoints']['src'] in ('192.0.2.2', '2001:db8::2') for b in bad),
               '%s: %d bad checksum(s), all injected: %r' % (c['id'], want_bad, bad))
-        # MUST/SHOULD/MAY findings on the kernel's own segments would be ours
-        # to explain: there must be none
+        # a MUST/SHOULD/MAY finding on the kernel's own segments would be a
+        # false verdict of ours or a Linux bug to explain: there must be none
         check(other == [], '%s: no other findings: %r' % (c['id'], other))
 
     # cases that must fail do fail, and say why, field by field

@@ -120,6 +120,7 @@ static inline void tcb_in_state_at(struct tcb *t, const char *prof, enum tcp_sta
 		t->rcv_nxt = irs + 2;
 	}
 	t->last_ack_sent = t->rcv_nxt;
+	t->snd_edge_max = t->snd_una + t->snd_wnd;
 }
 
 static inline void tcb_in_state(struct tcb *t, const char *prof, enum tcp_state st)
