@@ -427,18 +427,18 @@ static void conn_restart(struct tracker *t, struct flow *f, struct track_conn *c
 
 /* --- the model and the capture's gaps ------------------------------------ */
 
-static void held_add(struct track_side *sd, const struct seg *s)
+static void held_add(struct track_conn *c, int rcv, const struct seg *s)
 {
-	struct track_held *h;
+	struct track_side *sd = &c->side[rcv];
+	struct track_held *held = c->cold[rcv].held, *h;
 	unsigned i;
 
 	for (i = 0; i < sd->n_held; i++)
-		if (sd->held[i].seq == s->seq && sd->held[i].len == s->len &&
-		    sd->held[i].flags == s->flags)
+		if (held[i].seq == s->seq && held[i].len == s->len && held[i].flags == s->flags)
 			return; /* the same segment again */
 	if (sd->n_held >= TRACK_MAX_HELD)
 		return; /* lost to the model: an ACK past it resynchronises */
-	h = &sd->held[sd->n_held++];
+	h = &held[sd->n_held++];
 	h->seq = s->seq;
 	h->ack = s->ack;
 	h->len = s->len;
@@ -453,19 +453,20 @@ static void held_add(struct track_side *sd, const struct seg *s)
 static void held_refeed(struct tracker *t, struct track_conn *c, int rcv, tstamp ts)
 {
 	struct track_side *sd = &c->side[rcv];
+	struct track_held *held = c->cold[rcv].held;
 	struct tcb *tb = &c->tcb[rcv];
 	bool progress = true;
 
 	while (progress && sd->n_held) {
 		progress = false;
 		for (unsigned i = 0; i < sd->n_held; i++) {
-			struct track_held h = sd->held[i];
+			struct track_held h = held[i];
 			uint32_t end = h.seq + h.len + ((h.flags & WIRE_TH_FIN) ? 1 : 0);
 			struct seg s;
 
 			if (!(tb->known & TCB_K_RCV) || seq_gt(h.seq, tb->rcv_nxt))
 				continue;
-			sd->held[i] = sd->held[--sd->n_held];
+			held[i] = held[--sd->n_held];
 			if (!seq_gt(end, tb->rcv_nxt))
 				continue; /* wholly taken meanwhile */
 			memset(&s, 0, sizeof(s));
@@ -500,11 +501,13 @@ static void resync(struct track_conn *c, int dir, const struct seg *s)
 	if ((ta->known & TCB_K_RCV) && seq_gt(s->ack, ta->rcv_nxt) &&
 	    tcp_state_synchronized(ta->state)) {
 		ta->rcv_nxt = s->ack;
+		struct track_held *held = c->cold[!dir].held;
+
 		for (unsigned i = 0; i < sb->n_held;) {
-			const struct track_held *h = &sb->held[i];
+			const struct track_held *h = &held[i];
 
 			if (!seq_gt(h->seq + h->len + ((h->flags & WIRE_TH_FIN) ? 1 : 0), s->ack))
-				sb->held[i] = sb->held[--sb->n_held];
+				held[i] = held[--sb->n_held];
 			else
 				i++;
 		}
@@ -540,7 +543,7 @@ static void revive(struct track_conn *c, int dir, const struct seg *s)
 		return;
 	if (has(s, WIRE_TH_RST) || is_syn_only(s))
 		return;
-	c->tcb[dir] = sd->pre_close;
+	c->tcb[dir] = c->cold[dir].pre_close;
 	sd->pre_close_valid = false;
 }
 
@@ -749,7 +752,7 @@ static int segment(struct tracker *t, struct flow *f, struct track_conn *c,
 
 	/* 4. the state machine */
 	if (has(s, WIRE_TH_RST) && c->tcb[a].state != TCP_CLOSED) {
-		c->side[a].pre_close = c->tcb[a];
+		c->cold[a].pre_close = c->tcb[a];
 		c->side[a].pre_close_valid = true;
 	}
 	if (fsm_tx(&c->tcb[a], s, ts, &t->tx) == 0)
@@ -774,7 +777,7 @@ static int segment(struct tracker *t, struct flow *f, struct track_conn *c,
 		     before.state == TCP_CLOSING || before.state == TCP_SYN_RECEIVED ||
 		     before.state == TCP_TIME_WAIT);
 	if (may_close) {
-		c->side[b].pre_close = c->tcb[b];
+		c->cold[b].pre_close = c->tcb[b];
 		c->side[b].pre_close_valid = false;
 	}
 	if (fsm_rx(&c->tcb[b], s, ts, &t->rx) == 0) {
@@ -784,7 +787,7 @@ static int segment(struct tracker *t, struct flow *f, struct track_conn *c,
 		if (may_close && (rx->actions & FSM_ACT_CLOSED))
 			c->side[b].pre_close_valid = true;
 		if (rx->actions & FSM_ACT_HOLD)
-			held_add(&c->side[b], s);
+			held_add(c, b, s);
 		if ((rx->actions & (FSM_ACT_DELIVER | FSM_ACT_FIN_ACCEPTED)) && c->side[b].n_held)
 			held_refeed(t, c, b, ts);
 		/* 5. what b now owes */

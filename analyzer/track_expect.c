@@ -214,7 +214,7 @@ bool track_exp_reply(struct tracker *t, struct track_conn *c, int b, const struc
 	if (!x->csum_ok)
 		return false;
 	for (unsigned i = 0; i < sb->n_exp;) {
-		struct track_exp *e = &sb->exp[i];
+		struct track_exp *e = &c->cold[b].exp[i];
 		enum verdict v = judge(c, b, e, x);
 
 		if (v == V_KEEP) {
@@ -238,7 +238,7 @@ bool track_exp_reply(struct tracker *t, struct track_conn *c, int b, const struc
 			t->exp_stats.unknown++;
 			break;
 		}
-		sb->exp[i] = sb->exp[--sb->n_exp];
+		c->cold[b].exp[i] = c->cold[b].exp[--sb->n_exp];
 	}
 	if (restart)
 		track_exp_clear(t, c);
@@ -256,7 +256,7 @@ static void note_later(struct track_conn *c, int b, const struct seg *s, tstamp 
 		     !(rx->actions & (FSM_ACT_RST | FSM_ACT_RESET | FSM_ACT_CLOSED));
 
 	for (unsigned i = 0; i < sb->n_exp; i++) {
-		struct track_exp *e = &sb->exp[i];
+		struct track_exp *e = &c->cold[b].exp[i];
 
 		if (!e->beyond && !has(s, WIRE_TH_RST) && !has(s, WIRE_TH_SYN) &&
 		    seg_seqlen(s) && seq_gt(end, e->need)) {
@@ -363,7 +363,7 @@ void track_exp_trigger(struct tracker *t, struct track_conn *c, int a, const str
 		need = s->seq + seg_seqlen(s);
 
 	t->exp_stats.created++;
-	e = &sb->exp[sb->n_exp++];
+	e = &c->cold[b].exp[sb->n_exp++];
 	memset(e, 0, sizeof(*e));
 	e->kind = kind;
 	e->trig_pkt = s->pkt;

@@ -76,36 +76,39 @@ struct track_held {
 	uint64_t pkt;
 };
 
-/* What the capture showed of one direction (the endpoint sending it). */
+/* What the capture showed of one direction (the endpoint sending it):
+ * the fields every packet reads, kept together (its arrays are in struct
+ * track_cold). */
 struct track_side {
 	bool base_known;        /* base: ISN, else first sequence number seen */
 	bool isn_known;
-	uint32_t base;
 	bool sent;              /* any segment seen */
-	uint32_t max_end;       /* highest seq + SYN + len + FIN sent (valid with sent) */
 	bool ack_valid;
-	uint32_t last_ack;      /* ACK field of its last ACK-bearing segment */
 	bool lossy;             /* its stream shows loss or reordering at the capture */
 	bool fin_seen;
-	uint32_t fin_seq;
 	bool syn_seen;          /* its handshake SYN, with its window scale option */
 	bool syn_ws;
 	uint8_t syn_shift;
 	bool throttle_valid;
-	tstamp throttle_ts;     /* last trigger of a throttleable reply it owed */
-	/* expectations this endpoint owes */
-	uint8_t n_exp;
-	struct track_exp exp[TRACK_MAX_EXPECT];
-	/* segments its model holds behind a hole */
-	uint8_t n_held;
-	struct track_held held[TRACK_MAX_HELD];
-	/* its model before its peer's segment closed it (RST, last ACK) */
-	bool pre_close_valid;
-	struct tcb pre_close;
-	/* reassembly of what it sends */
-	bool rob_ready;
+	bool pre_close_valid;   /* track_cold.pre_close holds its model before its
+				   peer's segment (or its own RST) closed it */
+	bool rob_ready;         /* reassembly of what it sends */
 	bool skip_pending;      /* the peer ACKed past a hole: skip to skip_to */
+	uint8_t n_exp;          /* expectations this endpoint owes */
+	uint8_t n_held;         /* segments its model holds behind a hole */
+	uint32_t base;
+	uint32_t max_end;       /* highest seq + SYN + len + FIN sent (valid with sent) */
+	uint32_t last_ack;      /* ACK field of its last ACK-bearing segment */
+	uint32_t fin_seq;
 	uint32_t skip_to;
+	tstamp throttle_ts;     /* last trigger of a throttleable reply it owed */
+};
+
+/* The per-endpoint arrays, read only when something is owed or held. */
+struct track_cold {
+	struct track_exp exp[TRACK_MAX_EXPECT];
+	struct track_held held[TRACK_MAX_HELD];
+	struct tcb pre_close;
 };
 
 struct tracker;
@@ -148,6 +151,7 @@ struct track_conn {
 	struct rob rob[2];
 	struct track_rob_ctx robctx[2];
 	struct track_syn_copy syn;
+	struct track_cold cold[2];
 };
 
 /* Reassembly buffers of ended connections kept for the next ones (their

@@ -5,7 +5,8 @@
  * state with no default, so the compiler names a forgotten state. This
  * file: the entry point, the helpers both files use, CLOSED (3.10.7.1),
  * LISTEN (3.10.7.2) and SYN-SENT (3.10.7.3). fsm_rx_sync.c: every other
- * state (3.10.7.4, first to eighth check).
+ * state (3.10.7.4, first to eighth check), with the fifth check (ACK) and
+ * RFC 7323's PAWS and TS.Recent in fsm_rx_ack.c.
  *
  * Profiles (struct fsm_profile) decide where the RFCs leave a choice:
  * rfc5961 (the RST, SYN and ACK checks of RFC 5961 3.2, 4.2 and 5.2, or

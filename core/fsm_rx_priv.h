@@ -47,8 +47,54 @@ void fsm_rx_set_window(struct fsm_rx *r, bool syn);
 void fsm_rx_enter_time_wait(struct fsm_rx *r);
 uint32_t fsm_rx_snd_top(const struct tcb *t);
 
-/* fsm_rx_sync.c */
+/* fsm_rx_sync.c: 3.10.7.4 in order; first to fourth, sixth to eighth check */
 void fsm_rx_other(struct fsm_rx *r);
 void fsm_rx_from_sixth(struct fsm_rx *r);
+
+/* fsm_rx_ack.c: the fifth check (ACK, send window) and RFC 7323 (PAWS,
+ * TS.Recent) */
+enum fsm_rx_step fsm_rx_check_paws(struct fsm_rx *r);
+void fsm_rx_update_ts_recent(struct fsm_rx *r);
+enum fsm_rx_step fsm_rx_check_ack(struct fsm_rx *r);
+
+/* --- small helpers of the steps ------------------------------------------ */
+
+static inline bool rx_has(const struct seg *s, uint8_t flag)
+{
+	return (s->flags & flag) != 0;
+}
+
+/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> is owed (the fields are filled in
+ * when the segment is done). */
+static inline void rx_owe_ack(struct fsm_rx *r)
+{
+	r->out->actions |= FSM_ACT_ACK;
+}
+
+/* An RFC 5961 challenge ACK is owed: only on a known state. */
+static inline void rx_owe_challenge(struct fsm_rx *r)
+{
+	if (tcb_known(r->t, TCB_K_STATE))
+		r->out->actions |= FSM_ACT_CHALLENGE_ACK;
+}
+
+static inline void rx_set_rule(struct fsm_rx *r, const char *rule)
+{
+	r->out->rule = rule;
+}
+
+/* The connection is gone: "Enter the CLOSED state, delete the TCB". */
+static inline void rx_close(struct fsm_rx *r, uint32_t actions)
+{
+	r->t->state = TCP_CLOSED;
+	r->t->closed_how = TCB_CLOSED_OTHER; /* by fsm_rx */
+	r->out->actions |= actions | FSM_ACT_CLOSED;
+}
+
+/* Our FIN has been acknowledged (SND.UNA is past it). */
+static inline bool rx_fin_acked(const struct tcb *t)
+{
+	return t->fin_sent && seq_gt(t->snd_una, t->fin_seq);
+}
 
 #endif

@@ -1,44 +1,13 @@
 /* fsm_rx_sync: a segment arrives in SYN-RECEIVED or a synchronized state
  * (RFC 9293 3.10.7.4, "Other States"): first to eighth check, in the
- * RFC's order, each its own function over every state. RFC 7323's PAWS
- * test (5.3 R1) runs before the sequence check, as 5.3 orders it, and its
- * TS.Recent update (4.3, 5.3 R3) after the checks that can only discard.
- * The rule for unknown variables is at the top of fsm_rx.c. */
+ * RFC's order, each its own function over every state. The fifth check
+ * (ACK) and RFC 7323 (PAWS, TS.Recent) are in fsm_rx_ack.c. RFC 7323's
+ * PAWS test (5.3 R1) runs before the sequence check, as 5.3 orders it,
+ * and its TS.Recent update (4.3, 5.3 R3) after the checks that can only
+ * discard. The rule for unknown variables is at the top of fsm_rx.c. */
 #include "fsm_rx_priv.h"
 
 #include "fsm.h"
-
-static bool has(const struct seg *s, uint8_t flag)
-{
-	return (s->flags & flag) != 0;
-}
-
-/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> is owed (the fields are filled in
- * when the segment is done). */
-static void owe_ack(struct fsm_rx *r)
-{
-	r->out->actions |= FSM_ACT_ACK;
-}
-
-/* An RFC 5961 challenge ACK is owed: only on a known state. */
-static void owe_challenge(struct fsm_rx *r)
-{
-	if (tcb_known(r->t, TCB_K_STATE))
-		r->out->actions |= FSM_ACT_CHALLENGE_ACK;
-}
-
-static void set_rule(struct fsm_rx *r, const char *rule)
-{
-	r->out->rule = rule;
-}
-
-/* The connection is gone: "Enter the CLOSED state, delete the TCB". */
-static void close_tcb(struct fsm_rx *r, uint32_t actions)
-{
-	r->t->state = TCP_CLOSED;
-	r->t->closed_how = TCB_CLOSED_OTHER; /* by fsm_rx */
-	r->out->actions |= actions | FSM_ACT_CLOSED;
-}
 
 /* A passive SYN-RECEIVED returns to LISTEN (second and fourth checks):
  * the half-made connection is forgotten, a new SYN starts afresh. ISS
@@ -52,68 +21,6 @@ static void back_to_listen(struct fsm_rx *r)
 	t->known = old.known & TCB_K_STATE;
 	t->last_rx = old.last_rx;
 	t->last_tx = old.last_tx;
-}
-
-/* Our FIN has been acknowledged (SND.UNA is past it). */
-static bool fin_acked(const struct tcb *t)
-{
-	return t->fin_sent && seq_gt(t->snd_una, t->fin_seq);
-}
-
-/* MAX.SND.WND (RFC 5961 5.2), or, where it is not known, "a maximum
- * permissible window value": 65535 without window scaling, 65535 << 14
- * with (RFC 7323 2.3). */
-static uint32_t max_snd_wnd(const struct tcb *t)
-{
-	if (tcb_known(t, TCB_K_MAX_SND_WND))
-		return t->max_snd_wnd;
-	if (tcb_known(t, TCB_K_OPTS) && !tcb_ws_on(t))
-		return 0xffff;
-	return FSM_RX_MAX_WND;
-}
-
-/* --- RFC 7323 5.3 R1: PAWS ----------------------------------------------- */
-
-static enum fsm_rx_step check_paws(struct fsm_rx *r)
-{
-	struct tcb *t = r->t;
-	const struct seg *s = r->s;
-
-	switch (t->state) {
-	case TCP_CLOSED:
-	case TCP_LISTEN:
-	case TCP_SYN_SENT:
-		return RX_DONE; /* 3.10.7.1 - 3.10.7.3 */
-	case TCP_SYN_RECEIVED:
-		return RX_NEXT; /* R1-R5 are for "a synchronized connection" */
-	case TCP_ESTABLISHED:
-	case TCP_FIN_WAIT_1:
-	case TCP_FIN_WAIT_2:
-	case TCP_CLOSE_WAIT:
-	case TCP_CLOSING:
-	case TCP_LAST_ACK:
-	case TCP_TIME_WAIT:
-		break;
-	}
-	/* 5.2: an RST "MUST NOT be subjected to the PAWS check". */
-	if (!t->prof.paws || !tcb_ts_on(t) || !s->has_ts || has(s, WIRE_TH_RST) ||
-	    !tcb_known(t, TCB_K_TS_RECENT))
-		return RX_NEXT;
-	/* 5.5: "invalidate" TS.Recent when the connection has been idle for
-	 * more than 24 days; the next segment sets it again. */
-	if (r->now - t->ts_recent_age > FSM_RX_PAWS_IDLE) {
-		t->known &= ~TCB_K_TS_RECENT;
-		return RX_NEXT;
-	}
-	if (!seq_lt(s->tsval, t->ts_recent))
-		return RX_NEXT;
-	/* R1: "If there is a Timestamps option in the arriving segment,
-	 * SEG.TSval < TS.Recent, TS.Recent is valid ..., and if the RST bit is
-	 * not set, then treat the arriving segment as not acceptable: Send an
-	 * acknowledgment in reply ... and drop the segment." */
-	owe_ack(r);
-	fsm_rx_drop(r, FSM_DROP_PAWS, "RFC7323 5.3 (R1)");
-	return RX_DONE;
 }
 
 /* --- first check: sequence number ---------------------------------------- */
@@ -139,7 +46,7 @@ static enum acceptability acceptable(const struct tcb *t, const struct seg *s)
 	uint32_t last = s->seq + len - 1;
 	bool wnd_known = tcb_known(t, TCB_K_RCV_WND);
 
-	if (has(s, WIRE_TH_RST)) {
+	if (rx_has(s, WIRE_TH_RST)) {
 		if (s->seq == nxt)
 			return ACC_YES; /* MUST-66: even with a zero window */
 		if (!wnd_known)
@@ -174,7 +81,7 @@ static bool dup_syn(const struct fsm_rx *r)
 {
 	const struct seg *s = r->s;
 
-	return has(s, WIRE_TH_SYN) && !has(s, WIRE_TH_ACK) && !has(s, WIRE_TH_RST) &&
+	return rx_has(s, WIRE_TH_SYN) && !rx_has(s, WIRE_TH_ACK) && !rx_has(s, WIRE_TH_RST) &&
 	       tcb_known(r->t, TCB_K_IRS) && s->seq == r->t->irs;
 }
 
@@ -191,7 +98,7 @@ static bool tw_new_syn(const struct fsm_rx *r)
 	const struct tcb *t = r->t;
 	const struct seg *s = r->s;
 
-	if (!has(s, WIRE_TH_SYN) || has(s, WIRE_TH_ACK) || has(s, WIRE_TH_RST))
+	if (!rx_has(s, WIRE_TH_SYN) || rx_has(s, WIRE_TH_ACK) || rx_has(s, WIRE_TH_RST))
 		return false;
 	if (s->has_ts && tcb_ts_on(t) && tcb_known(t, TCB_K_TS_RECENT) &&
 	    seq_gt(s->tsval, t->ts_recent))
@@ -206,7 +113,7 @@ static bool fin_again(const struct fsm_rx *r)
 	const struct seg *s = r->s;
 	uint32_t fin_seq = s->seq + seg_seqlen(s) - 1;
 
-	if (!has(s, WIRE_TH_FIN) || has(s, WIRE_TH_RST))
+	if (!rx_has(s, WIRE_TH_FIN) || rx_has(s, WIRE_TH_RST))
 		return false;
 	return t->fin_rcvd ? fin_seq == t->peer_fin_seq : fin_seq + 1 == t->rcv_nxt;
 }
@@ -215,7 +122,7 @@ static enum fsm_rx_step check_seq(struct fsm_rx *r)
 {
 	struct tcb *t = r->t;
 	const struct seg *s = r->s;
-	uint32_t text_seq = s->seq + (has(s, WIRE_TH_SYN) ? 1 : 0);
+	uint32_t text_seq = s->seq + (rx_has(s, WIRE_TH_SYN) ? 1 : 0);
 	enum acceptability acc;
 
 	switch (t->state) {
@@ -251,8 +158,8 @@ static enum fsm_rx_step check_seq(struct fsm_rx *r)
 		/* No RCV.NXT to test against: the first text or FIN seen sets
 		 * it (the segment is taken as the one at RCV.NXT), anything else
 		 * passes on untested. */
-		if (!has(s, WIRE_TH_RST) && !has(s, WIRE_TH_SYN) &&
-		    (s->len || has(s, WIRE_TH_FIN))) {
+		if (!rx_has(s, WIRE_TH_RST) && !rx_has(s, WIRE_TH_SYN) &&
+		    (s->len || rx_has(s, WIRE_TH_FIN))) {
 			t->rcv_nxt = s->seq;
 			t->known |= TCB_K_RCV;
 		}
@@ -266,9 +173,9 @@ static enum fsm_rx_step check_seq(struct fsm_rx *r)
 		 * should be sent in reply (unless the RST bit is set, if so drop
 		 * the segment and return)" - RFC 5961 3.2 1): "silently drop". */
 		fsm_rx_drop(r, FSM_DROP_NOT_ACCEPTABLE, "RFC9293 3.10.7.4 (first check)");
-		if (has(s, WIRE_TH_RST))
+		if (rx_has(s, WIRE_TH_RST))
 			return RX_DONE;
-		owe_ack(r);
+		rx_owe_ack(r);
 		if (t->state == TCP_TIME_WAIT && fin_again(r)) {
 			/* fifth check, TIME-WAIT: "The only thing that can arrive
 			 * in this state is a retransmission of the remote FIN.
@@ -285,8 +192,8 @@ static enum fsm_rx_step check_seq(struct fsm_rx *r)
 		 * says so is owed; ACK, URG and RST are processed. */
 		r->tlen = 0;
 		r->fin = false;
-		owe_ack(r);
-		set_rule(r, "RFC9293 3.10.7.4 (first check)");
+		rx_owe_ack(r);
+		rx_set_rule(r, "RFC9293 3.10.7.4 (first check)");
 	}
 	return RX_NEXT;
 }
@@ -311,7 +218,7 @@ static void reset(struct fsm_rx *r)
 		if (t->passive_open)
 			back_to_listen(r);
 		else
-			close_tcb(r, FSM_ACT_RESET);
+			rx_close(r, FSM_ACT_RESET);
 		return;
 	case TCP_ESTABLISHED:
 	case TCP_FIN_WAIT_1:
@@ -319,13 +226,13 @@ static void reset(struct fsm_rx *r)
 	case TCP_CLOSE_WAIT:
 		/* "Users should also receive an unsolicited general
 		 * "connection reset" signal. Enter the CLOSED state" */
-		close_tcb(r, FSM_ACT_RESET);
+		rx_close(r, FSM_ACT_RESET);
 		return;
 	case TCP_CLOSING:
 	case TCP_LAST_ACK:
 	case TCP_TIME_WAIT:
 		/* "enter the CLOSED state, delete the TCB, and return" */
-		close_tcb(r, 0);
+		rx_close(r, 0);
 		return;
 	}
 }
@@ -335,7 +242,7 @@ static enum fsm_rx_step check_rst(struct fsm_rx *r)
 	struct tcb *t = r->t;
 	const struct seg *s = r->s;
 
-	if (!has(s, WIRE_TH_RST))
+	if (!rx_has(s, WIRE_TH_RST))
 		return RX_NEXT;
 	switch (t->state) {
 	case TCP_CLOSED:
@@ -386,7 +293,7 @@ static enum fsm_rx_step check_rst(struct fsm_rx *r)
 		 * yet is within the current receive window, TCP endpoints MUST
 		 * send an acknowledgment (challenge ACK) ... MUST drop the
 		 * unacceptable segment" */
-		owe_challenge(r);
+		rx_owe_challenge(r);
 		fsm_rx_drop(r, FSM_DROP_RST, "RFC9293 3.10.7.4 (second check), RFC5961 3.2");
 		return RX_DONE;
 	}
@@ -407,7 +314,7 @@ static enum fsm_rx_step check_syn(struct fsm_rx *r)
 	struct tcb *t = r->t;
 	const struct seg *s = r->s;
 
-	if (!has(s, WIRE_TH_SYN))
+	if (!rx_has(s, WIRE_TH_SYN))
 		return RX_NEXT;
 	switch (t->state) {
 	case TCP_CLOSED:
@@ -439,7 +346,7 @@ static enum fsm_rx_step check_syn(struct fsm_rx *r)
 		/* RFC 5961 4.2: "if the SYN bit is set, irrespective of the
 		 * sequence number, TCP endpoints MUST send a "challenge ACK"
 		 * ... MUST drop the unacceptable segment" */
-		owe_challenge(r);
+		rx_owe_challenge(r);
 		fsm_rx_drop(r, FSM_DROP_SYN, "RFC9293 3.10.7.4 (fourth check), RFC5961 4.2");
 		return RX_DONE;
 	}
@@ -457,201 +364,12 @@ static enum fsm_rx_step check_syn(struct fsm_rx *r)
 	if (seq_lt(s->seq, t->rcv_nxt))
 		return RX_NEXT;
 	fsm_rx_rst_reply(r);
-	close_tcb(r, FSM_ACT_RESET);
+	rx_close(r, FSM_ACT_RESET);
 	fsm_rx_drop(r, FSM_DROP_SYN, "RFC9293 3.10.7.4 (fourth check)");
 	return RX_DONE;
 }
 
-/* --- RFC 7323 4.3 / 5.3 R3: TS.Recent ------------------------------------ */
-
-/* "If SEG.TSval >= TS.Recent and SEG.SEQ =< Last.ACK.sent then SEG.TSval
- * is copied to TS.Recent; otherwise, it is ignored." Last.ACK.sent is kept
- * by fsm_tx; without it, RCV.NXT (which it equals "except when <ACK>s
- * have been delayed"). An RST's timestamp "MUST NOT be used to update
- * connection state information" (5.2). */
-static void update_ts_recent(struct fsm_rx *r)
-{
-	struct tcb *t = r->t;
-	const struct seg *s = r->s;
-	uint32_t last_ack;
-
-	if (!s->has_ts || has(s, WIRE_TH_RST) || !tcb_ts_on(t))
-		return;
-	if (tcb_known(t, TCB_K_LAST_ACK))
-		last_ack = t->last_ack_sent;
-	else if (tcb_known(t, TCB_K_RCV))
-		last_ack = t->rcv_nxt;
-	else
-		return;
-	if (tcb_known(t, TCB_K_TS_RECENT) && seq_lt(s->tsval, t->ts_recent))
-		return;
-	if (seq_gt(s->seq, last_ack))
-		return;
-	t->ts_recent = s->tsval;
-	t->ts_recent_age = r->now;
-	t->known |= TCB_K_TS_RECENT;
-}
-
-/* --- fifth check: ACK ---------------------------------------------------- */
-
-/* "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated.
- * If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)),
- * set SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <-
- * SEG.ACK." (the check "prevents using old segments to update the
- * window"). Unknown WL1/WL2: the segment sets them. */
-static void update_window(struct fsm_rx *r)
-{
-	const struct tcb *t = r->t;
-	const struct seg *s = r->s;
-
-	if (!tcb_known(t, TCB_K_SND_WND) || seq_lt(t->snd_wl1, s->seq) ||
-	    (t->snd_wl1 == s->seq && seq_leq(t->snd_wl2, s->ack)))
-		fsm_rx_set_window(r, has(s, WIRE_TH_SYN));
-}
-
-/* ESTABLISHED, and the states that do the same. */
-static enum fsm_rx_step ack_established(struct fsm_rx *r)
-{
-	struct tcb *t = r->t;
-	const struct seg *s = r->s;
-
-	if (!r->out->rule)
-		set_rule(r, "RFC9293 3.10.7.4 (fifth check)");
-	if (!tcb_known(t, TCB_K_SND)) {
-		/* SND.UNA/SND.NXT unknown: the ACK is taken as acceptable and
-		 * SND.UNA follows it (the value only). */
-		t->snd_una = s->ack;
-		update_window(r);
-		return RX_NEXT;
-	}
-	/* "If the ACK acks something not yet sent (SEG.ACK > SND.NXT), then
-	 * send an ACK, drop the segment, and return." */
-	if (seq_gt(s->ack, fsm_rx_snd_top(t))) {
-		owe_ack(r);
-		fsm_rx_drop(r, FSM_DROP_BAD_ACK, "RFC9293 3.10.7.4 (fifth check)");
-		return RX_DONE;
-	}
-	/* "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK." "If
-	 * the ACK is a duplicate (SEG.ACK =< SND.UNA), it can be ignored." */
-	if (seq_lt(t->snd_una, s->ack)) {
-		t->snd_una = s->ack;
-		if (seq_gt(s->ack, t->snd_nxt))
-			t->snd_nxt = s->ack; /* acked past a retransmission's rewind */
-	}
-	if (!seq_lt(s->ack, t->snd_una))
-		update_window(r);
-	return RX_NEXT;
-}
-
-/* RFC 5961 5.2 (MAY-12), for the synchronized states: "the ACK value is
- * acceptable only if it is in the range of ((SND.UNA - MAX.SND.WND) =<
- * SEG.ACK =< SND.NXT). All incoming segments whose ACK value doesn't
- * satisfy the above condition MUST be discarded and an ACK sent back." */
-static enum fsm_rx_step check_ack_range(struct fsm_rx *r)
-{
-	const struct tcb *t = r->t;
-	const struct seg *s = r->s;
-	uint32_t lo;
-
-	if (!t->prof.rfc5961 || !tcb_known(t, TCB_K_SND))
-		return RX_NEXT;
-	lo = t->snd_una - max_snd_wnd(t);
-	if (seq_leq(lo, s->ack) && seq_leq(s->ack, fsm_rx_snd_top(t)))
-		return RX_NEXT;
-	owe_challenge(r);
-	fsm_rx_drop(r, FSM_DROP_BAD_ACK, "RFC9293 3.10.7.4 (fifth check), RFC5961 5.2");
-	return RX_DONE;
-}
-
-static enum fsm_rx_step ack_syn_received(struct fsm_rx *r)
-{
-	struct tcb *t = r->t;
-	const struct seg *s = r->s;
-
-	if (tcb_known(t, TCB_K_SND)) {
-		/* "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED ...
-		 * If the segment acknowledgment is not acceptable, form a reset
-		 * segment <SEQ=SEG.ACK><CTL=RST> and send it." */
-		if (!seq_lt(t->snd_una, s->ack) || seq_gt(s->ack, t->snd_nxt)) {
-			fsm_rx_drop(r, FSM_DROP_BAD_ACK, "RFC9293 3.10.7.4 (fifth check)");
-			fsm_rx_rst_reply(r);
-			return RX_DONE;
-		}
-	} else {
-		r->unsure = true;
-	}
-	/* "enter ESTABLISHED state and continue processing with the
-	 * variables below set to: SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ,
-	 * SND.WL2 <- SEG.ACK" */
-	t->state = TCP_ESTABLISHED;
-	r->out->actions |= FSM_ACT_OPENED;
-	if (tcb_known(t, TCB_K_ISS | TCB_K_IRS))
-		t->known |= TCB_K_OPTS; /* both SYNs seen */
-	fsm_rx_set_window(r, false);
-	return ack_established(r);
-}
-
-static enum fsm_rx_step check_ack(struct fsm_rx *r)
-{
-	struct tcb *t = r->t;
-
-	/* "if the ACK bit is off, drop the segment and return" */
-	if (!has(r->s, WIRE_TH_ACK)) {
-		fsm_rx_drop(r, FSM_DROP_NO_ACK, "RFC9293 3.10.7.4 (fifth check)");
-		return RX_DONE;
-	}
-	switch (t->state) {
-	case TCP_CLOSED:
-	case TCP_LISTEN:
-	case TCP_SYN_SENT:
-		return RX_DONE;
-	case TCP_SYN_RECEIVED:
-		return ack_syn_received(r);
-	case TCP_ESTABLISHED:
-	case TCP_CLOSE_WAIT:
-	case TCP_FIN_WAIT_2:
-		/* CLOSE-WAIT: "Do the same processing as for the ESTABLISHED
-		 * state." FIN-WAIT-2: the same, and the user's CLOSE can be
-		 * acknowledged. */
-		if (check_ack_range(r) == RX_DONE)
-			return RX_DONE;
-		return ack_established(r);
-	case TCP_FIN_WAIT_1:
-		if (check_ack_range(r) == RX_DONE || ack_established(r) == RX_DONE)
-			return RX_DONE;
-		/* "if the FIN segment is now acknowledged, then enter FIN-WAIT-2
-		 * and continue processing in that state" */
-		if (fin_acked(t))
-			t->state = TCP_FIN_WAIT_2;
-		return RX_NEXT;
-	case TCP_CLOSING:
-		if (check_ack_range(r) == RX_DONE || ack_established(r) == RX_DONE)
-			return RX_DONE;
-		/* "if the ACK acknowledges our FIN, then enter the TIME-WAIT
-		 * state; otherwise, ignore the segment" */
-		if (!fin_acked(t))
-			return RX_DONE;
-		fsm_rx_enter_time_wait(r);
-		return RX_NEXT;
-	case TCP_LAST_ACK:
-		if (check_ack_range(r) == RX_DONE || ack_established(r) == RX_DONE)
-			return RX_DONE;
-		/* "If our FIN is now acknowledged, delete the TCB, enter the
-		 * CLOSED state, and return." */
-		if (fin_acked(t)) {
-			close_tcb(r, 0);
-			return RX_DONE;
-		}
-		return RX_NEXT;
-	case TCP_TIME_WAIT:
-		/* Only the peer's FIN can arrive; its retransmission is taken
-		 * in the first check, a FIN at RCV.NXT in the eighth. */
-		if (check_ack_range(r) == RX_DONE)
-			return RX_DONE;
-		return ack_established(r);
-	}
-	return RX_DONE;
-}
+/* Fifth check, the ACK field: fsm_rx_ack.c. */
 
 /* --- sixth check: URG ---------------------------------------------------- */
 
@@ -671,7 +389,7 @@ static enum fsm_rx_step check_urg(struct fsm_rx *r)
 		/* "If the URG bit is set, RCV.UP <- max(RCV.UP,SEG.UP)": SEG.UP
 		 * is an offset from SEG.SEQ (3.1). Signalling the user is not
 		 * modelled. */
-		if (has(s, WIRE_TH_URG) && seq_gt(s->seq + s->up, t->rcv_up))
+		if (rx_has(s, WIRE_TH_URG) && seq_gt(s->seq + s->up, t->rcv_up))
 			t->rcv_up = s->seq + s->up;
 		return RX_NEXT;
 	case TCP_SYN_RECEIVED: /* left by the fifth check */
@@ -723,8 +441,8 @@ static enum fsm_rx_step process_text(struct fsm_rx *r)
 		out->deliver_seq = r->tseq;
 		out->deliver_len = r->tlen;
 		r->fin = false;
-		owe_ack(r);
-		set_rule(r, "RFC9293 3.10.7.4 (seventh check, SHLD-31)");
+		rx_owe_ack(r);
+		rx_set_rule(r, "RFC9293 3.10.7.4 (seventh check, SHLD-31)");
 		return RX_NEXT;
 	}
 	/* "it is possible to deliver segment data to user RECEIVE buffers
@@ -737,8 +455,8 @@ static enum fsm_rx_step process_text(struct fsm_rx *r)
 	t->rcv_nxt += r->tlen;
 	if (tcb_known(t, TCB_K_RCV_WND))
 		t->rcv_wnd = t->rcv_wnd > r->tlen ? t->rcv_wnd - r->tlen : 0;
-	owe_ack(r);
-	set_rule(r, "RFC9293 3.10.7.4 (seventh check)");
+	rx_owe_ack(r);
+	rx_set_rule(r, "RFC9293 3.10.7.4 (seventh check)");
 	return RX_NEXT;
 }
 
@@ -753,7 +471,7 @@ static void take_fin(struct fsm_rx *r, uint32_t fin_seq)
 	t->fin_rcvd = true;
 	t->peer_fin_seq = fin_seq;
 	r->out->actions |= FSM_ACT_FIN_ACCEPTED;
-	owe_ack(r);
+	rx_owe_ack(r);
 }
 
 static enum fsm_rx_step check_fin(struct fsm_rx *r)
@@ -788,11 +506,11 @@ static enum fsm_rx_step check_fin(struct fsm_rx *r)
 			r->out->deliver_seq = fin_seq;
 			r->out->deliver_len = 0;
 		}
-		owe_ack(r);
-		set_rule(r, "RFC9293 3.10.7.4 (seventh check, SHLD-31)");
+		rx_owe_ack(r);
+		rx_set_rule(r, "RFC9293 3.10.7.4 (seventh check, SHLD-31)");
 		return RX_DONE;
 	}
-	set_rule(r, "RFC9293 3.10.7.4 (eighth check)");
+	rx_set_rule(r, "RFC9293 3.10.7.4 (eighth check)");
 	switch (t->state) {
 	case TCP_CLOSED:
 	case TCP_LISTEN:
@@ -810,7 +528,7 @@ static enum fsm_rx_step check_fin(struct fsm_rx *r)
 		 * enter the CLOSING state." (An ACK of our FIN in this segment
 		 * has already moved us to FIN-WAIT-2 in the fifth check.) */
 		take_fin(r, fin_seq);
-		if (fin_acked(t))
+		if (rx_fin_acked(t))
 			fsm_rx_enter_time_wait(r);
 		else
 			t->state = TCP_CLOSING;
@@ -824,12 +542,12 @@ static enum fsm_rx_step check_fin(struct fsm_rx *r)
 	case TCP_CLOSING:
 	case TCP_LAST_ACK:
 		/* "Remain in the ... state" (the peer's FIN was taken before) */
-		owe_ack(r);
+		rx_owe_ack(r);
 		return RX_DONE;
 	case TCP_TIME_WAIT:
 		/* "Remain in the TIME-WAIT state. Restart the 2 MSL time-wait
 		 * timeout." */
-		owe_ack(r);
+		rx_owe_ack(r);
 		t->time_wait_until = r->now + fsm_two_msl(t);
 		r->out->actions |= FSM_ACT_TW_RESTART;
 		return RX_DONE;
@@ -850,11 +568,11 @@ void fsm_rx_from_sixth(struct fsm_rx *r)
 
 void fsm_rx_other(struct fsm_rx *r)
 {
-	if (check_paws(r) == RX_DONE || check_seq(r) == RX_DONE ||
+	if (fsm_rx_check_paws(r) == RX_DONE || check_seq(r) == RX_DONE ||
 	    check_rst(r) == RX_DONE || check_syn(r) == RX_DONE)
 		return;
-	update_ts_recent(r);
-	if (check_ack(r) == RX_DONE)
+	fsm_rx_update_ts_recent(r);
+	if (fsm_rx_check_ack(r) == RX_DONE)
 		return;
 	fsm_rx_from_sixth(r);
 }

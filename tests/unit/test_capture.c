@@ -245,6 +245,40 @@ static void test_capture_pcapng(void **state)
 	capture_close(c);
 }
 
+/* A damaged pcapng block is located by walking the block headers. */
+static void test_capture_pcapng_truncated_block_names_offset(void **state)
+{
+	struct capture *c;
+	struct capture_pkt p;
+	struct diag d;
+	FILE *f = fopen(path_of("trunc.pcapng"), "wb");
+
+	(void)state;
+	put32(f, 0x0a0d0d0a); put32(f, 28); put32(f, 0x1a2b3c4d);
+	put16(f, 1); put16(f, 0); put32(f, 0xffffffff); put32(f, 0xffffffff);
+	put32(f, 28);
+	put32(f, 1); put32(f, 20); put16(f, 1); put16(f, 0); put32(f, 65535); put32(f, 20);
+	for (int k = 0; k < 2; k++) {   /* two EPBs, 60 bytes of packet each */
+		put32(f, 6); put32(f, 32 + 60); put32(f, 0); put32(f, 0); put32(f, (uint32_t)k);
+		put32(f, 60); put32(f, 60);
+		for (int i = 0; i < 60; i++)
+			fputc(0xee, f);
+		put32(f, 32 + 60);
+	}
+	/* a third EPB header promising 92 bytes, cut after 20 */
+	put32(f, 6); put32(f, 32 + 60); put32(f, 0); put32(f, 0); put32(f, 2);
+	fclose(f);
+
+	diag_clear(&d);
+	assert_int_equal(capture_open_file(&c, path_of("trunc.pcapng"), &d), 0);
+	assert_int_equal(capture_next(c, &p, &d), 1);
+	assert_int_equal(capture_next(c, &p, &d), 1);
+	assert_int_equal(capture_next(c, &p, &d), CAPTURE_ERR_READ);
+	/* 28 (SHB) + 20 (IDB) + 2 * 92 (EPBs) */
+	assert_non_null(strstr(d.msg, "byte 232 (after packet 2)"));
+	capture_close(c);
+}
+
 static void test_capture_link_mapping(void **state)
 {
 	enum wire_link l;
@@ -277,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_capture_missing_file),
 		cmocka_unit_test(test_capture_unsupported_linktype),
 		cmocka_unit_test(test_capture_pcapng),
+		cmocka_unit_test(test_capture_pcapng_truncated_block_names_offset),
 		cmocka_unit_test(test_capture_link_mapping),
 	};
 
