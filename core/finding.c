@@ -186,10 +186,6 @@ static const struct finding_info catalogue[] = {
 	    "right edge %llu, %llu advertised before: %llu bytes to the left"),
 	/* receiver's obligations, checked by fsm_rx (core/fsm_rx.c): rules the
 	 * sender broke that the receiving side's state machine reveals */
-	ROW(FND_RX_WS_SHIFT_OVER_14, "WSCALE-SHIFT-OVER-14", "RFC7323", "2.3",
-	    FINDING_MUST,
-	    "Window scale shift.cnt must be limited to 14; the receiver uses 14",
-	    "shift.cnt %llu on the SYN, receiver uses %llu"),
 	/* expectations on an endpoint's later segments (analyzer/track.c):
 	 * a reply the receiver owed (fsm_rx) that its later segments show it
 	 * did not send, or a reset it did or did not honour. Raised only on

@@ -65,7 +65,6 @@ enum finding_id {
 	FND_TX_BEYOND_PEER_WINDOW,   /* new data past every edge the peer offered */
 	FND_TX_WINDOW_SHRUNK,        /* our right window edge moved left (SHLD-14) */
 	/* receiver's obligations, checked by fsm_rx (core/fsm_rx.c) */
-	FND_RX_WS_SHIFT_OVER_14,     /* SYN's window scale shift.cnt > 14 */
 	/* expectations on an endpoint's later segments (analyzer/track.c) */
 	FND_TRK_RST_NOT_CHALLENGED,  /* in-window RST, seq != RCV.NXT: no challenge ACK */
 	FND_TRK_SYN_NOT_CHALLENGED,  /* SYN in a synchronized state: no challenge ACK */

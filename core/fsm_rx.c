@@ -192,11 +192,9 @@ static void take_syn(struct fsm_rx *r)
 	 * broke "the shift count MUST be limited to 14". */
 	t->ws_rcvd = s->has_ws;
 	t->snd_shift = 0;
-	if (s->has_ws) {
+	/* the sender's breach is reported once, by fsm_tx on the sender's TCB */
+	if (s->has_ws)
 		t->snd_shift = s->ws > 14 ? 14 : s->ws;
-		if (s->ws > 14)
-			fsm_out_finding(r->out, FND_RX_WS_SHIFT_OVER_14, s->ws, 14, 0);
-	}
 
 	/* RFC 2018 2: SACK-permitted is sent on a SYN. */
 	t->sack_rcvd = s->sack_ok;
