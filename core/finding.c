@@ -214,7 +214,7 @@ static const struct finding_info catalogue[] = {
 	    "RST seq %llu = RCV.NXT, yet packet %llu acknowledges %llu, data sent after the RST"),
 	ROW(FND_TRK_RST_OOW_ACCEPTED, "RST-OUT-OF-WINDOW-ACCEPTED", "RFC9293",
 	    "3.10.7.4", FINDING_MUST,
-	    "An RST outside the receive window must be dropped silently: the connection goes on",
+	    "An RST outside the receive window is not valid and is dropped silently (3.5.3, 3.10.7.4; the step has no BCP 14 keyword: graded MUST as the reset-validity rule)",
 	    "RST seq %llu is outside the window (RCV.NXT %llu), yet packet %llu resets the peer's next segment as if there were no connection"),
 	/* reassembly (core/rob.c): RFC 9293 3.10.7.4 trims what was already
 	 * received and holds out-of-order data (SHLD-31) but says nothing
