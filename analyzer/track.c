@@ -2,9 +2,10 @@
  * machine, two drivers").
  *
  * For a segment from endpoint A to endpoint B, in this order:
- *   1. the Wireshark-style analysis (analysis.c) labels it; labels that
- *      show the capture missed or reordered something mark the direction
- *      "lossy", which makes every expectation that depends on it unknown;
+ *   1. the Wireshark-style analysis (analysis.c) labels it; a hole or a
+ *      retransmission of unacknowledged data marks the direction "lossy"
+ *      (note_loss), which makes every expectation on the connection
+ *      unknown;
  *   2. what A owed from earlier segments is settled against it
  *      (track_expect.c);
  *   3. the capture's gaps are taken into the model: an ACK past what the
@@ -22,6 +23,13 @@
  * it before the peer's arrived (they crossed) or the peer's was lost
  * after the capture point: the model goes back to where it was, and
  * nothing is reported for it (the expectations decide, on evidence).
+ *
+ * Files: track.c (this: packets, connections, the model), track_expect.c
+ * (expectations and their rules), track_rob.c (reassembly), track_priv.h.
+ *
+ * Port reuse: see syn_starts_new(). The analysis labels (TRACK_L_*) and its
+ * findings are passed on exactly as analysis.c gives them (Wireshark's
+ * rules, including its "reused ports" on a SYN with another ISN).
  *
  * No allocation per packet: the per-connection state lives in the flow
  * table's payload; the scratch outputs live in struct tracker. */
@@ -65,7 +73,7 @@ static void ep_from_pkt(const struct wire_pkt *p, struct track_endpoints *ep)
 }
 
 /* The endpoints of direction dir of c (direction 0 is c->ep). */
-static void ep_of_dir(const struct track_conn *c, int dir, struct track_endpoints *ep)
+void track_ep_of_dir(const struct track_conn *c, int dir, struct track_endpoints *ep)
 {
 	*ep = c->ep;
 	if (dir) {
@@ -115,7 +123,7 @@ void track_emit(struct tracker *t, struct track_conn *c, int dir, const struct f
 		c->findings[fi->level]++;
 	if (!t->cfg.on_finding)
 		return;
-	ep_of_dir(c, dir, &ep);
+	track_ep_of_dir(c, dir, &ep);
 	emit_raw(t, c->conn_id, dir, &ep, f, pkt, ref_pkt, ts);
 }
 
@@ -124,167 +132,6 @@ static void emit_fsm(struct tracker *t, struct track_conn *c, int dir, const str
 {
 	for (unsigned i = 0; i < o->n_findings; i++)
 		track_emit(t, c, dir, &o->findings[i], pkt, 0, ts);
-}
-
-/* --- reassembly ---------------------------------------------------------- */
-
-static void rob_sink_cb(void *ctx, const struct rob_event *ev)
-{
-	struct track_rob_ctx *rc = ctx;
-	struct tracker *t = rc->t;
-	struct track_conn *c = rc->c;
-	int dir = rc->dir;
-	struct track_endpoints ep;
-	struct finding f;
-
-	switch (ev->type) {
-	case ROB_EV_DATA:
-	case ROB_EV_GAP:
-		if (ev->type == ROB_EV_GAP)
-			c->side[dir].lossy = true;
-		if (t->cfg.on_data) {
-			ep_of_dir(c, dir, &ep);
-			t->cfg.on_data(t->cfg.ctx, c->conn_id, dir, &ep, track_rel(c, dir, ev->seq),
-				       ev->type == ROB_EV_DATA ? ev->data : NULL, ev->len);
-		}
-		return;
-	case ROB_EV_OVERLAP:
-	case ROB_EV_LIMIT:
-		if (ev->type == ROB_EV_LIMIT)
-			c->side[dir].lossy = true;
-		if (rob_event_finding(&c->rob[dir], ev, c->side[dir].base_known ? c->side[dir].base : 0,
-				      &f))
-			track_emit(t, c, dir, &f, ev->pkt ? ev->pkt : t->cur_pkt, 0, t->cur_ts);
-		return;
-	}
-}
-
-/* A struct rob from the pool, as rob_init would leave it: flushed (no
- * runs), counters and history cleared, not started; its history buffer
- * (and the configuration, the same for every connection) kept. */
-static void rob_reuse(struct rob *r, const struct rob *from, struct track_rob_ctx *ctx)
-{
-	*r = *from;
-	r->started = false;
-	r->next = 0;
-	r->ranges = NULL;
-	r->ooo_bytes = 0;
-	r->nranges = 0;
-	r->bytes_delivered = r->bytes_gap = r->overlaps = r->overlap_mismatches = 0;
-	r->limits = r->overlap_unchecked = 0;
-	r->hist_len = 0;
-	r->hist_off = 0;
-	r->ctx = ctx;
-}
-
-static int rob_ready(struct tracker *t, struct track_conn *c, int dir)
-{
-	struct track_side *sd = &c->side[dir];
-	int rc;
-
-	if (sd->rob_ready)
-		return 0;
-	c->robctx[dir].t = t;
-	c->robctx[dir].c = c;
-	c->robctx[dir].dir = (uint8_t)dir;
-	if (t->n_rob_pool) {
-		rob_reuse(&c->rob[dir], &t->rob_pool[--t->n_rob_pool], &c->robctx[dir]);
-	} else {
-		rc = rob_init(&c->rob[dir], t->cfg.policy, t->cfg.ooo_limit, t->cfg.hist_cap,
-			      rob_sink_cb, &c->robctx[dir]);
-		if (rc < 0)
-			return rc == ROB_ERR_NOMEM ? TRACK_ERR_NOMEM : TRACK_ERR_INVAL;
-	}
-	sd->rob_ready = true;
-	if (sd->isn_known)
-		rob_start(&c->rob[dir], sd->base + 1);
-	return 0;
-}
-
-static void rob_apply_skip(struct track_conn *c, int dir, uint32_t upto, uint64_t pkt)
-{
-	struct track_side *sd = &c->side[dir];
-
-	if (!sd->skip_pending)
-		return;
-	if (seq_gt(upto, c->rob[dir].next))
-		(void)rob_skip_to(&c->rob[dir], upto, pkt);
-	if (!seq_gt(sd->skip_to, c->rob[dir].next))
-		sd->skip_pending = false;
-}
-
-/* The payload of s (from dir) into dir's stream. */
-static int rob_feed(struct tracker *t, struct track_conn *c, int dir, const struct seg *s)
-{
-	struct track_side *sd = &c->side[dir];
-	struct rob *r;
-	uint32_t seq = s->seq + (has(s, WIRE_TH_SYN) ? 1 : 0);
-	uint32_t cap = s->caplen < s->len ? s->caplen : s->len;
-	int rc;
-
-	if (!s->len || has(s, WIRE_TH_RST) || !s->csum_ok)
-		return 0;
-	rc = rob_ready(t, c, dir);
-	if (rc < 0)
-		return rc;
-	r = &c->rob[dir];
-	/* The peer ACKed past a hole: once this direction goes on past the
-	 * hole's start, the hole was not merely reordered at the capture. */
-	if (sd->skip_pending && r->started && seq_gt(seq, r->next))
-		rob_apply_skip(c, dir, seq_lt(sd->skip_to, seq) ? sd->skip_to : seq, s->pkt);
-	if (cap < s->len) {
-		/* cut by the snaplen: what is missing is a gap, but only
-		 * where the segment is next in order */
-		if (r->started && seq_gt(seq, r->next))
-			return 0;
-		if (cap)
-			rc = rob_add(r, seq, s->data, cap, s->pkt);
-		if (rc == 0)
-			rc = rob_skip_to(r, seq + s->len, s->pkt);
-	} else {
-		rc = rob_add(r, seq, s->data, cap, s->pkt);
-	}
-	if (rc == ROB_ERR_NOMEM)
-		return TRACK_ERR_NOMEM;
-	return 0;
-}
-
-/* An ACK from dir for its peer's stream. */
-static void rob_note_ack(struct track_conn *c, int dir, const struct seg *s)
-{
-	int peer = !dir;
-	struct track_side *sp = &c->side[peer];
-	uint32_t upto = s->ack;
-
-	if (!has(s, WIRE_TH_ACK) || has(s, WIRE_TH_RST) || !sp->rob_ready || !c->rob[peer].started)
-		return;
-	/* the FIN takes one sequence number, but no byte */
-	if (sp->fin_seen && seq_gt(upto, sp->fin_seq))
-		upto = sp->fin_seq;
-	if (!seq_gt(upto, c->rob[peer].next))
-		return;
-	if (!sp->skip_pending || seq_gt(upto, sp->skip_to))
-		sp->skip_to = upto;
-	sp->skip_pending = true;
-}
-
-static void rob_end(struct tracker *t, struct track_conn *c, int dir)
-{
-	struct track_side *sd = &c->side[dir];
-	struct rob *r = &c->rob[dir];
-
-	if (!sd->rob_ready)
-		return;
-	if (sd->skip_pending)
-		rob_apply_skip(c, dir, sd->skip_to, c->last_pkt);
-	(void)rob_flush(r, c->last_pkt);
-	sd->rob_ready = false;
-	if (t->n_rob_pool < TRACK_ROB_POOL && !r->ranges) {
-		t->rob_pool[t->n_rob_pool++] = *r;
-		memset(r, 0, sizeof(*r));
-		return;
-	}
-	rob_free(r);
 }
 
 /* --- connection begin / end ---------------------------------------------- */
@@ -343,8 +190,8 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 	/* What is still owed is unknown: the capture (or our memory of the
 	 * connection) ended before the endpoint showed its choice. */
 	track_exp_clear(t, c);
-	rob_end(t, c, 0);
-	rob_end(t, c, 1);
+	track_rob_end(t, c, 0);
+	track_rob_end(t, c, 1);
 	if (t->cfg.on_conn_end) {
 		memset(&sum, 0, sizeof(sum));
 		sum.conn_id = c->conn_id;
@@ -457,15 +304,19 @@ static void held_refeed(struct tracker *t, struct track_conn *c, int rcv, tstamp
 	struct tcb *tb = &c->tcb[rcv];
 	bool progress = true;
 
+	/* each pass takes at most one segment (which moves RCV.NXT) and
+	 * drops those wholly below it; at most TRACK_MAX_HELD passes */
 	while (progress && sd->n_held) {
 		progress = false;
-		for (unsigned i = 0; i < sd->n_held; i++) {
+		for (unsigned i = 0; i < sd->n_held;) {
 			struct track_held h = held[i];
 			uint32_t end = h.seq + h.len + ((h.flags & WIRE_TH_FIN) ? 1 : 0);
 			struct seg s;
 
-			if (!(tb->known & TCB_K_RCV) || seq_gt(h.seq, tb->rcv_nxt))
+			if (!(tb->known & TCB_K_RCV) || seq_gt(h.seq, tb->rcv_nxt)) {
+				i++;
 				continue;
+			}
 			held[i] = held[--sd->n_held];
 			if (!seq_gt(end, tb->rcv_nxt))
 				continue; /* wholly taken meanwhile */
@@ -500,9 +351,9 @@ static void resync(struct track_conn *c, int dir, const struct seg *s)
 	 * hole, or never captured. */
 	if ((ta->known & TCB_K_RCV) && seq_gt(s->ack, ta->rcv_nxt) &&
 	    tcp_state_synchronized(ta->state)) {
-		ta->rcv_nxt = s->ack;
 		struct track_held *held = c->cold[!dir].held;
 
+		ta->rcv_nxt = s->ack;
 		for (unsigned i = 0; i < sb->n_held;) {
 			const struct track_held *h = &held[i];
 
@@ -729,7 +580,7 @@ static int segment(struct tracker *t, struct flow *f, struct track_conn *c,
 		struct analysis keep = c->ana;
 		struct track_endpoints ep0;
 
-		ep_of_dir(c, syn.dir, &ep0);
+		track_ep_of_dir(c, syn.dir, &ep0);
 		if (syn.dir) {
 			struct analysis_dir tmp = keep.dir[0];
 
@@ -801,8 +652,8 @@ static int segment(struct tracker *t, struct flow *f, struct track_conn *c,
 		      scaled_window(c, a, s), !s->csum_ok);
 	side_after(c, a, s);
 	if (t->cfg.reassemble) {
-		rob_note_ack(c, a, s);
-		rc = rob_feed(t, c, a, s);
+		track_rob_note_ack(c, a, s);
+		rc = track_rob_feed(t, c, a, s);
 	}
 	c->last_ts = ts;
 	c->last_pkt = s->pkt;

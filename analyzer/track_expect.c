@@ -13,8 +13,10 @@
  *   - B confirmed its RCV.NXT: its last ACK carried exactly it, and
  *     everything the trigger's sender A was seen to send ends there (no
  *     data in flight, nothing held behind a hole);
- *   - neither direction has shown loss or reordering at the capture
- *     point (analysis labels, reassembly gaps, ACKs of unseen data): a
+ *   - neither direction has shown loss or reordering so far (a segment
+ *     beyond the highest sequence sent, sequence space sent again that
+ *     the peer had not acknowledged, a reassembly gap, an ACK of data the
+ *     capture never had; see note_loss() and resync() in track.c): a
  *     segment lost after the capture point, or a reply lost before it,
  *     is indistinguishable from a missing reply;
  *   - for a reply that may be throttled (RFC 5961 7; Linux sends one
@@ -32,7 +34,8 @@
  *   CHALLENGE_ACK  FSM_ACT_CHALLENGE_ACK, FSM_DROP_BAD_ACK (RFC 5961 5.2)
  *   ACK_UNACCEPTABLE  FSM_ACT_ACK with FSM_DROP_NOT_ACCEPTABLE, no RST (3.10.7.4)
  *   RESET          an RST at exactly RCV.NXT that resets (FSM_ACT_RESET)
- *   NO_RESET       an RST outside a known window that changes nothing
+ *   NO_RESET       an RST outside a known window that changes nothing (not
+ *                  one at RCV.NXT - 1 after the peer's FIN, which Linux takes)
  *
  * Settled (track_exp_reply) by B's next segments, each in turn:
  *   - satisfied: an ACK-bearing segment with ack = the owed ACK (RCV.NXT
@@ -42,7 +45,8 @@
  *     NO_RESET (B kept the connection);
  *   - violated, evidence (a): an ACK from B past `need` (the end of what A
  *     had sent before the trigger, or of the trigger itself), up to what A
- *     was seen to send, after A sent such data following the trigger: B
+ *     was seen to send, after A sent such data (checksum verified)
+ *     following the trigger: B
  *     received a segment sent after the trigger, so (delivery in order)
  *     the trigger too, yet the owed ACK did not come first. For
  *     ACK_UNACCEPTABLE the later data must have come at least 500 ms
@@ -61,6 +65,15 @@
  *     no connection any more: the tracker restarts the connection from
  *     that SYN); the connection ends first (idle, evicted, reused, end of
  *     capture).
+ *
+ * Not expected (nothing sound to decide on): the RST a closed port or an
+ * unacceptable ACK in LISTEN/SYN-SENT/SYN-RECEIVED owes (FSM_ACT_RST:
+ * silence proves nothing and a closed endpoint sends nothing else); the
+ * ACK of a FIN retransmitted into TIME-WAIT (the endpoint sends nothing
+ * else either); an ACK for data the peer was never seen to send (taken
+ * as capture loss by resync(), so RFC 5961 5.2 is judged only for ACKs
+ * below SND.UNA - MAX.SND.WND); anything on a state the capture only
+ * assumed (started mid-connection: fsm_rx owes no challenge ACK there).
  *
  * Residual risks, accepted and documented: a trigger lost between the
  * capture point and B on a connection that showed no other loss; a stack
@@ -258,7 +271,7 @@ static void note_later(struct track_conn *c, int b, const struct seg *s, tstamp 
 	for (unsigned i = 0; i < sb->n_exp; i++) {
 		struct track_exp *e = &c->cold[b].exp[i];
 
-		if (!e->beyond && !has(s, WIRE_TH_RST) && !has(s, WIRE_TH_SYN) &&
+		if (!e->beyond && !has(s, WIRE_TH_RST) && !has(s, WIRE_TH_SYN) && s->csum_ok &&
 		    seg_seqlen(s) && seq_gt(end, e->need)) {
 			e->beyond = true;
 			e->beyond_ts = ts;
@@ -269,6 +282,17 @@ static void note_later(struct track_conn *c, int b, const struct seg *s, tstamp 
 			e->s_pkt = s->pkt;
 		}
 	}
+}
+
+/* Linux takes an RST at RCV.NXT - 1 after the peer's FIN (CLOSE-WAIT,
+ * LAST-ACK, CLOSING: tcp_reset_check(), for stacks that send their RST
+ * with the FIN's sequence number). Outside the window by the RFC, but a
+ * deliberate and known deviation: not expected either way. */
+static bool rst_at_peer_fin(const struct track_before *before, const struct seg *s)
+{
+	return s->seq == before->rcv_nxt - 1 &&
+	       (before->state == TCP_CLOSE_WAIT || before->state == TCP_LAST_ACK ||
+		before->state == TCP_CLOSING);
 }
 
 void track_exp_trigger(struct tracker *t, struct track_conn *c, int a, const struct seg *s,
@@ -320,7 +344,7 @@ void track_exp_trigger(struct tracker *t, struct track_conn *c, int a, const str
 		   rx->new_state == before->state && before->state != TCP_TIME_WAIT &&
 		   (before->known & TCB_K_RCV_WND) &&
 		   !seq_in(s->seq, before->rcv_nxt, before->rcv_nxt + before->rcv_wnd) &&
-		   s->seq != before->rcv_nxt) {
+		   s->seq != before->rcv_nxt && !rst_at_peer_fin(before, s)) {
 		kind = TEXP_NO_RESET;
 		owed = before->rcv_nxt;
 	} else {

@@ -186,10 +186,20 @@ struct track_before {
 };
 
 /* track.c */
+void track_ep_of_dir(const struct track_conn *c, int dir, struct track_endpoints *ep);
 void track_emit(struct tracker *t, struct track_conn *c, int dir, const struct finding *f,
 		uint64_t pkt, uint64_t ref_pkt, tstamp ts);
 uint32_t track_rel(const struct track_conn *c, int dir, uint32_t seq);
 bool track_conn_lossy(const struct track_conn *c);
+
+/* track_rob.c */
+/* The payload of s (sent in direction dir) into dir's stream. */
+int track_rob_feed(struct tracker *t, struct track_conn *c, int dir, const struct seg *s);
+/* s, from dir, may ACK past a hole in the peer's stream. */
+void track_rob_note_ack(struct track_conn *c, int dir, const struct seg *s);
+/* End of the connection: pending skips, buffered data, the buffers back
+ * to the pool. */
+void track_rob_end(struct tracker *t, struct track_conn *c, int dir);
 
 /* track_expect.c */
 /* Segment s of endpoint `dir` (before the state machine sees it):

@@ -499,20 +499,19 @@ static void test_ack_captured_before_its_data_is_not_a_finding(void **state)
 
 /* --- RFC 5961 3.2: RST in the window --------------------------------------- */
 
+/* packets: 1-3 handshake, 4-7 data both ways, 8 the RST, (9 the challenge
+ * ACK), then A's data a second later and B's ACK of it */
 static void rst_in_window(struct ctx *c, bool challenge)
 {
-	uint64_t rst;
-
 	established_with_data(c);
 	wait_ms(c, 50);
-	rst = tx(c, A, "R", 151, 0, NULL);   /* RCV.NXT is 101 */
+	tx(c, A, "R", 151, 0, NULL);   /* RCV.NXT is 101, the window 64256 */
 	if (challenge)
 		tx(c, B, "A", 6, 101, NULL);
 	wait_ms(c, 1000);
 	tx(c, A, "PA", 101, 6, "more");
 	tx(c, B, "A", 6, 105, NULL);
 	track_finish(c->t);
-	(void)rst;
 }
 
 static void test_in_window_rst_without_challenge_ack_is_reported(void **state)
@@ -799,6 +798,61 @@ static void test_syn_answered_as_new_connection_restarts_it(void **state)
 	assert_int_equal(c->sum[1].s.state[B], TCP_ESTABLISHED);
 	assert_true(c->sum[1].s.conn_id != c->sum[0].s.conn_id);
 	assert_int_equal(c->sum[1].s.first_pkt, 8);
+}
+
+/* --- RFC 5961 5.2: ACK outside [SND.UNA - MAX.SND.WND, SND.NXT] ------------- */
+
+static void old_ack(struct ctx *c, bool challenge)
+{
+	struct wire_pkt p;
+
+	established_with_data(c);
+	wait_ms(c, 50);
+	/* far below B's SND.UNA (6) minus the largest window A gave (64256) */
+	build(c, &p, A, "A", 101, 0, 502, NULL);
+	p.tcp.ack = c->isn[B] - 200000;
+	feed(c, &p);
+	if (challenge)
+		tx(c, B, "A", 6, 101, NULL);
+	wait_ms(c, 1000);
+	tx(c, A, "PA", 101, 6, "more");
+	tx(c, B, "A", 6, 105, NULL);
+	track_finish(c->t);
+}
+
+static void test_ack_below_the_acceptable_range_without_challenge_is_reported(void **state)
+{
+	struct ctx *c = *state;
+	const struct track_finding *f;
+
+	old_ack(c, false);
+	f = find(c, FND_TRK_ACK_NOT_CHALLENGED);
+	if (!f)
+		dump(c);
+	assert_non_null(f);
+	assert_int_equal(f->ref_pkt, 8);
+	assert_int_equal(f->pkt, 10);
+	assert_int_equal(conformance(c), 1);
+}
+
+static void test_ack_below_the_acceptable_range_with_challenge_is_clean(void **state)
+{
+	struct ctx *c = *state;
+
+	old_ack(c, true);
+	assert_no_conformance(c);
+	assert_int_equal(track_expect_stats(c->t)->satisfied, 1);
+}
+
+static void test_rfc793_profile_ignores_an_old_ack(void **state)
+{
+	struct ctx *c = *state;
+
+	ctx_open(c, "rfc793");
+	ctx_start(c);
+	old_ack(c, false);
+	assert_no_conformance(c);
+	assert_int_equal(track_expect_stats(c->t)->created, 0);
 }
 
 /* --- RFC 9293 3.10.7.4: ACK for a not-acceptable segment -------------------- */
@@ -1101,6 +1155,9 @@ int main(void)
 		T(test_syn_in_established_without_challenge_ack_is_reported),
 		T(test_syn_in_established_with_challenge_ack_is_clean),
 		T(test_syn_answered_as_new_connection_restarts_it),
+		T(test_ack_below_the_acceptable_range_without_challenge_is_reported),
+		T(test_ack_below_the_acceptable_range_with_challenge_is_clean),
+		T(test_rfc793_profile_ignores_an_old_ack),
 		T(test_unacceptable_segment_not_acked_is_reported_as_should),
 		T(test_unacceptable_segment_acked_or_aggregated_is_clean),
 		T(test_port_reuse_starts_a_new_connection),
