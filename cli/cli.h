@@ -11,6 +11,8 @@ int cmd_analyze(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_findings(int argc, char **argv);
+int cmd_agent(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* "tcpspec CMD: unknown option '--x' (try 'tcpspec CMD --help')" and CLI_ERROR.
  * optind/optopt are read after getopt_long returned '?' or ':'. */

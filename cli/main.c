@@ -14,6 +14,8 @@ static const struct {
 	{"analyze", cmd_analyze, "check every TCP packet of pcap/pcapng captures"},
 	{"lint", cmd_lint, "validate YAML cases without running them"},
 	{"findings", cmd_findings, "list the catalogue of findings with their RFC sections"},
+	{"agent", cmd_agent, "run the target agent: socket calls on a runner's command"},
+	{"report", cmd_report, "merge run reports into a matrix; render a saved report"},
 };
 
 static void usage(FILE *out)
@@ -64,6 +66,6 @@ int main(int argc, char **argv)
 			return commands[i].fn(argc - 1, argv + 1);
 		}
 	fprintf(stderr, "tcpspec: unknown command '%s' (expected one of: run, analyze, "
-		"lint, findings; try 'tcpspec --help')\n", argv[1]);
+		"lint, findings, agent, report; try 'tcpspec --help')\n", argv[1]);
 	return CLI_ERROR;
 }

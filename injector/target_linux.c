@@ -1,7 +1,7 @@
 /* target_linux: the Linux kernel in a network namespace as the target:
  * creating the two namespaces and the veth pair, configuring both ends,
- * starting and stopping the child that listens in the target namespace
- * (target_linux_child.c).
+ * starting and stopping the child that runs the target agent in the
+ * target namespace (target_linux_child.c).
  *
  * Order matters for safety: the child unshares first, then we unshare,
  * and only once both namespaces are verified to differ from the one we
@@ -21,6 +21,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,6 +44,7 @@
 #define MS 1000000LL
 #define READY_TIMEOUT (10000 * MS) /* link up + address usable */
 #define STOP_TIMEOUT (2000 * MS)   /* veth gone after the kill */
+#define ORPHAN_WAIT (500 * MS)     /* then it is held: delete it */
 
 /* ---- link setup and checks, the last three shared with the child ---- */
 
@@ -160,6 +162,27 @@ int target_linux_wait_ready(const char *ifname, const char *v6, char *msg,
 
 /* ---- the parent ---- */
 
+/* A private directory for the agent's socket: $TMPDIR if the path fits
+ * in a sockaddr_un, else /tmp. */
+static int agent_dir(struct target_linux *t, struct diag *d)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (!tmp || tmp[0] != '/' || strlen(tmp) > 40)
+		tmp = "/tmp";
+	snprintf(t->agent_dir, sizeof(t->agent_dir), "%s/tcpspec-agent-XXXXXX",
+		 tmp);
+	if (!mkdtemp(t->agent_dir)) {
+		diag_set(d, NULL, 0, 0, "mkdtemp %s: %s", t->agent_dir,
+			 strerror(errno));
+		t->agent_dir[0] = '\0';
+		return -1;
+	}
+	snprintf(t->agent_path, sizeof(t->agent_path), "%s/agent.sock",
+		 t->agent_dir);
+	return 0;
+}
+
 /* Waits for the child's next status: "ok" or why it failed. */
 static int child_status(struct target_linux *t, struct diag *d,
 			const char *stage)
@@ -210,6 +233,7 @@ static void fill_addrs(struct target_linux *t)
 	t->child = -1;
 	t->ctl_fd = -1;
 	snprintf(t->tester_if, sizeof(t->tester_if), "%s", TESTER_IF);
+	t->agent_dir[0] = t->agent_path[0] = '\0';
 	snprintf(t->target_if, sizeof(t->target_if), "%s", TARGET_IF);
 	memcpy(t->tester_mac, tmac, 6);
 	memcpy(t->target_mac, gmac, 6);
@@ -294,9 +318,9 @@ int target_linux_start(struct target_linux *t, const uint16_t *ports,
 	unsigned i;
 
 	fill_addrs(t);
-	if (n_ports == 0 || n_ports > TARGET_LINUX_MAX_PORTS)
-		return diag_set(d, NULL, 0, 0, "linux target: %u ports (1..%d)",
-				n_ports, TARGET_LINUX_MAX_PORTS);
+	if (n_ports > TARGET_LINUX_MAX_PORTS)
+		return diag_set(d, NULL, 0, 0, "linux target: %u ports (at most "
+				"%d)", n_ports, TARGET_LINUX_MAX_PORTS);
 	for (i = 0; i < n_ports; ++i)
 		if (ports[i] == 0)
 			return diag_set(d, NULL, 0, 0, "linux target: port 0");
@@ -310,21 +334,28 @@ int target_linux_start(struct target_linux *t, const uint16_t *ports,
 				"(apt-get install ethtool)");
 	if (ns_id("/proc/self/ns/net", -1, &host, d) < 0)
 		return -1;
+	if (agent_dir(t, d) < 0)
+		return -1;
 
 	/* SEQPACKET: one message per status, and MSG_NOSIGNAL instead of
 	 * SIGPIPE when the other side is gone */
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return diag_set(d, NULL, 0, 0, "socketpair: %s", strerror(errno));
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		diag_set(d, NULL, 0, 0, "socketpair: %s", strerror(errno));
+		target_linux_stop(t);
+		return -1;
+	}
 	t->child = fork();
 	if (t->child == 0) {
 		close(sv[0]);
-		target_linux_child_main(sv[1], ppid, ports, n_ports);
+		target_linux_child_main(sv[1], ppid, ports, n_ports,
+					t->agent_dir, t->agent_path);
 	}
 	close(sv[1]);
 	if (t->child < 0) {
 		diag_set(d, NULL, 0, 0, "fork: %s", strerror(errno));
 		close(sv[0]);
 		t->child = -1;
+		target_linux_stop(t);
 		return -1;
 	}
 	t->ctl_fd = sv[0];
@@ -351,6 +382,7 @@ int target_linux_start(struct target_linux *t, const uint16_t *ports,
 			 "unshare; refusing to configure anything");
 		goto fail;
 	}
+	t->in_tester_ns = 1;
 	if (configure(t, nsfd, ip, et, note, sizeof(note), d) < 0)
 		goto fail;
 	close(nsfd);
@@ -360,7 +392,7 @@ int target_linux_start(struct target_linux *t, const uint16_t *ports,
 			 strerror(errno));
 		goto fail;
 	}
-	if (child_status(t, d, "waiting for its link and listeners") < 0) {
+	if (child_status(t, d, "waiting for its link and agent") < 0) {
 		if (note[0]) {
 			snprintf(msg, sizeof(msg), "%s", d->msg);
 			diag_set(d, NULL, 0, 0, "%s; %s", msg, note);
@@ -382,20 +414,42 @@ fail:
 
 void target_linux_stop(struct target_linux *t)
 {
-	int64_t deadline = nsexec_now_ns() + STOP_TIMEOUT;
+	int64_t t0 = nsexec_now_ns(), deadline = t0 + STOP_TIMEOUT;
+	char ip[PATH_MAX], args[64], out[256];
+	int had_child = t->child > 0;
 
 	if (t->ctl_fd >= 0) {
 		close(t->ctl_fd);
 		t->ctl_fd = -1;
 	}
-	if (t->child <= 0)
+	if (t->child > 0) {
+		kill(t->child, SIGKILL);
+		while (waitpid(t->child, NULL, 0) < 0 && errno == EINTR)
+			;
+		t->child = -1;
+	}
+	/* the child removes them when it sees us go; not when killed */
+	if (t->agent_path[0])
+		unlink(t->agent_path);
+	if (t->agent_dir[0])
+		rmdir(t->agent_dir);
+	t->agent_dir[0] = t->agent_path[0] = '\0';
+	if (!had_child)
 		return;
-	kill(t->child, SIGKILL);
-	while (waitpid(t->child, NULL, 0) < 0 && errno == EINTR)
-		;
-	t->child = -1;
 	/* netns teardown is asynchronous in the kernel; wait (bounded) so
-	 * the caller sees the veth gone when we return */
+	 * the caller sees the veth gone when we return. A closed socket the
+	 * tester never answered (FIN-WAIT-1, LAST-ACK) keeps the target
+	 * namespace, and with it the pair, alive until its retransmissions
+	 * give up, minutes later: then delete our end, which takes the
+	 * peer with it (only from the tester namespace: never the host's). */
+	while (if_nametoindex(t->tester_if) != 0 &&
+	       nsexec_now_ns() < t0 + ORPHAN_WAIT)
+		nap();
+	if (t->in_tester_ns && if_nametoindex(t->tester_if) != 0 &&
+	    nsexec_find_prog("ip", ip, sizeof(ip)) == 0) {
+		snprintf(args, sizeof(args), "link del %s", t->tester_if);
+		nsexec_run(-1, ip, args, out, sizeof(out));
+	}
 	while (if_nametoindex(t->tester_if) != 0 && nsexec_now_ns() < deadline)
 		nap();
 }

@@ -12,7 +12,16 @@
  * so its kernel never answers injected traffic with an RST; the target has
  * permanent neighbour entries for the tester's addresses (192.0.2.2,
  * 2001:db8::2). Offloads are off on both ends so captures hold real
- * checksums and a bad checksum is not masked as CHECKSUM_UNNECESSARY. */
+ * checksums and a bad checksum is not masked as CHECKSUM_UNNECESSARY.
+ *
+ * The child is the target agent (agent.h, docs/agent.md) for the target
+ * namespace, on a UNIX socket at agent_path, in a directory of its own
+ * (mode 0700) made with mkdtemp under $TMPDIR or /tmp. A UNIX socket
+ * path is reached through the file system, so the tester namespace can
+ * connect while the agent's sockets live in the target namespace. The
+ * agent watches its socket to us in every wait: when we are gone,
+ * however we ended, it removes the socket file and directory and exits,
+ * and the kernel removes the namespace and the veth pair. */
 #ifndef TCPSPEC_TARGET_LINUX_H
 #define TCPSPEC_TARGET_LINUX_H
 
@@ -24,8 +33,11 @@
 #define TARGET_LINUX_MAX_PORTS 64
 
 struct target_linux {
-	pid_t child;             /* the target namespace's listener process */
-	int ctl_fd;              /* pipe to the child */
+	pid_t child;             /* the target namespace's agent process */
+	int ctl_fd;              /* socket to the child */
+	char agent_dir[64];      /* private directory of the agent's socket */
+	char agent_path[108];    /* the agent's UNIX socket (agent_client) */
+	int in_tester_ns;        /* we moved into the tester namespace */
 	char tester_if[16];      /* "tcpspec0", in our namespace */
 	char target_if[16];      /* "tcpspec1", in the child's */
 	uint8_t tester_mac[6], target_mac[6];
@@ -35,13 +47,17 @@ struct target_linux {
 
 /* Must be root (CAP_SYS_ADMIN + CAP_NET_ADMIN). Moves this process into a
  * new network namespace (irreversible for the process), creates the target
- * namespace and the link, and starts a listener accepting and reading on
- * every port in ports[] (IPv4 and IPv6). On failure fills d with a one-line
- * reason and returns negative; everything made so far is removed. */
+ * namespace and the link, and starts the agent there, which pre-opens
+ * every port in ports[] (IPv4 and IPv6; none is fine): those accept
+ * every connection, read and discard, and close when the peer does
+ * (agent_prelisten). The agent takes commands at t->agent_path as soon
+ * as this returns. On failure fills d with a one-line reason and returns
+ * negative; everything made so far is removed. */
 int target_linux_start(struct target_linux *t, const uint16_t *ports,
 		       unsigned n_ports, struct diag *d);
-/* Kills the child; its namespace and the veth pair go with it. Safe to
- * call twice or after a failed start. */
+/* Kills the child; its namespace and the veth pair go with it, and the
+ * agent's socket file and directory are removed. Safe to call twice or
+ * after a failed start. */
 void target_linux_stop(struct target_linux *t);
 
 #endif

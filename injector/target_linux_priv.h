@@ -1,5 +1,5 @@
 /* target_linux_priv: what target_linux.c (namespaces, link, start/stop)
- * and target_linux_child.c (the listener in the target namespace) share.
+ * and target_linux_child.c (the agent in the target namespace) share.
  * Not part of the module's interface. */
 #ifndef TCPSPEC_TARGET_LINUX_PRIV_H
 #define TCPSPEC_TARGET_LINUX_PRIV_H
@@ -33,10 +33,13 @@ int target_linux_wait_ready(const char *ifname, const char *v6, char *msg,
 /* --- target_linux_child.c --- */
 
 /* The forked child: makes the target namespace, reports "ok" on fd,
- * waits for the parent's "go", checks its link, listens on ports[] (IPv4
- * and IPv6), reports "ok" again and serves until fd closes. A failure is
- * sent on fd as one line of text. Never returns. */
+ * waits for the parent's "go", checks its link, pre-opens ports[] (IPv4
+ * and IPv6), starts the agent on the UNIX socket agent_path, reports "ok"
+ * again and serves until fd closes or hangs up; then removes agent_path
+ * and its directory agent_dir. A failure is sent on fd as one line of
+ * text. Never returns. */
 void target_linux_child_main(int fd, pid_t ppid, const uint16_t *ports,
-			     unsigned n_ports) __attribute__((noreturn));
+			     unsigned n_ports, const char *agent_dir,
+			     const char *agent_path) __attribute__((noreturn));
 
 #endif
