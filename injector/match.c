@@ -15,7 +15,7 @@
 
 static uint32_t num_or(const struct script_num *n, uint32_t dflt)
 {
-	return n->k == SNUM_VALUE ? n->lo : dflt;
+	return n->k == SNUM_VALUE ? n->lo.v : dflt;
 }
 
 static bool exp_fastopen(const uint8_t *v, size_t len)
@@ -25,8 +25,8 @@ static bool exp_fastopen(const uint8_t *v, size_t len)
 
 /* Known kinds go into the typed fields wire_emit reads; the others (and
  * kind 254, which may be anything) carry their value bytes in data. */
-static void put_opt(const struct script_opt *o, const struct match_flow *f,
-		    struct wire_tcp *t)
+static void put_opt(const struct script_opt *o, const uint8_t *raw,
+		    const struct match_flow *f, struct wire_tcp *t)
 {
 	struct wire_tcp_opt *w = &t->opts[t->n_opts++];
 	uint32_t sack_base = f->target_isn_known ? f->target_isn : 0;
@@ -41,11 +41,11 @@ static void put_opt(const struct script_opt *o, const struct match_flow *f,
 		break;
 	case WIRE_TCPOPT_MSS:
 		t->has_mss = true;
-		t->mss = (uint16_t)o->a.lo;
+		t->mss = (uint16_t)o->a.lo.v;
 		break;
 	case WIRE_TCPOPT_WSCALE:
 		t->has_ws = true;
-		t->ws = (uint8_t)o->a.lo;
+		t->ws = (uint8_t)o->a.lo.v;
 		break;
 	case WIRE_TCPOPT_SACK_OK:
 		t->sack_ok = true;
@@ -53,14 +53,14 @@ static void put_opt(const struct script_opt *o, const struct match_flow *f,
 	case WIRE_TCPOPT_SACK:
 		t->n_sack = o->n_sack;
 		for (uint8_t i = 0; i < o->n_sack && i < WIRE_MAX_SACK; i++) {
-			t->sack[i].left = sack_base + o->sack[i][0];
-			t->sack[i].right = sack_base + o->sack[i][1];
+			t->sack[i].left = sack_base + o->sack[i][0].v;
+			t->sack[i].right = sack_base + o->sack[i][1].v;
 		}
 		break;
 	case WIRE_TCPOPT_TS:
 		t->has_ts = true;
-		t->tsval = o->a.lo;
-		t->tsecr = o->b.lo;
+		t->tsval = o->a.lo.v + f->tester_ts_offset;
+		t->tsecr = o->b.lo.v;
 		break;
 	case WIRE_TCPOPT_MD5:
 		t->has_md5 = true;
@@ -73,7 +73,7 @@ static void put_opt(const struct script_opt *o, const struct match_flow *f,
 		memcpy(t->fo_cookie, o->raw, t->fo_cookie_len);
 		break;
 	default:
-		w->data = o->raw_len ? o->raw : NULL;
+		w->data = o->raw_len ? raw : NULL;
 		if (o->kind == WIRE_TCPOPT_EXP && exp_fastopen(o->raw, o->raw_len)) {
 			t->has_fastopen = true;
 			t->fo_exp = true;
@@ -86,16 +86,20 @@ static void put_opt(const struct script_opt *o, const struct match_flow *f,
 		w->len = (uint8_t)o->len_override;
 }
 
-int match_build_send(const struct script_seg *seg, const struct match_flow *f,
-		     struct wire_pkt *pkt, unsigned *emit_flags)
+int match_build_send(const struct script_seg *orig, const struct script_vars *vars,
+		     const struct match_flow *f, struct wire_pkt *pkt,
+		     unsigned *emit_flags)
 {
+	struct script_seg resolved, *seg = &resolved;
 	struct wire_tcp *t;
 	unsigned opt_bytes = 0;
 	uint8_t alen;
 
-	if (!seg || !f || !pkt || !emit_flags ||
+	if (!orig || !f || !pkt || !emit_flags ||
 	    (f->ip_version != 4 && f->ip_version != 6))
 		return WIRE_ERR_INVAL;
+	if (script_seg_resolve(orig, vars, &resolved, NULL))
+		return MATCH_ERR_VAR;
 	memset(pkt, 0, sizeof(*pkt));
 	alen = f->ip_version == 4 ? 4 : 16;
 	*emit_flags = 0;
@@ -110,6 +114,8 @@ int match_build_send(const struct script_seg *seg, const struct match_flow *f,
 	pkt->ip.version = f->ip_version;
 	pkt->ip.hdr_len = f->ip_version == 4 ? 20 : 40;
 	pkt->ip.tos = (uint8_t)num_or(&seg->tos, 0);
+	if (seg->ecn.k == SNUM_VALUE)
+		pkt->ip.tos = (uint8_t)((pkt->ip.tos & ~3u) | (seg->ecn.lo.v & 3u));
 	pkt->ip.ttl = (uint8_t)num_or(&seg->ttl, DEFAULT_TTL);
 	pkt->ip.flow_label = f->ip_version == 6 ? num_or(&seg->flow_label, 0) & 0xFFFFF : 0;
 	pkt->ip.df = f->ip_version == 4;
@@ -124,20 +130,20 @@ int match_build_send(const struct script_seg *seg, const struct match_flow *f,
 	t = &pkt->tcp;
 	t->sport = f->tester_port;
 	t->dport = f->target_port;
-	t->seq = seg->seq_abs ? seg->seq.lo : f->tester_isn + num_or(&seg->seq, 0);
+	t->seq = seg->seq_abs ? seg->seq.lo.v : f->tester_isn + num_or(&seg->seq, 0);
 	if (seg->ack.k == SNUM_UNSET)
 		t->ack = 0;
 	else if (seg->ack_abs || !f->target_isn_known)
-		t->ack = seg->ack.lo;   /* no ISN to add yet: the number is the wire value */
+		t->ack = seg->ack.lo.v; /* no ISN to add yet: the number is the wire value */
 	else
-		t->ack = f->target_isn + seg->ack.lo;
+		t->ack = f->target_isn + seg->ack.lo.v;
 	t->flags = seg->flags;
 	t->win = (uint16_t)num_or(&seg->win, DEFAULT_WIN);
 	t->urp = (uint16_t)num_or(&seg->urp, 0);
 	t->reserved = seg->reserved >= 0 ? (uint8_t)(seg->reserved & 0xF) : 0;
 
 	for (uint8_t i = 0; i < seg->n_opts && i < WIRE_MAX_TCP_OPTS; i++)
-		put_opt(&seg->opts[i], f, t);
+		put_opt(&seg->opts[i], orig->opts[i].raw, f, t);
 	opt_bytes = (unsigned)wire_tcp_opts_len(t);
 	t->doff = (uint8_t)((20 + ((opt_bytes + 3) & ~3u)) / 4);
 	if (seg->doff >= 0) {
@@ -145,7 +151,7 @@ int match_build_send(const struct script_seg *seg, const struct match_flow *f,
 		*emit_flags |= WIRE_EMIT_KEEP_DOFF;
 	}
 	if (seg->data_set) {
-		t->payload = seg->data;
+		t->payload = orig->data;
 		t->payload_len = t->payload_caplen = seg->data_len;
 	}
 	pkt->tcp_csum = WIRE_CSUM_OK;
@@ -157,6 +163,17 @@ int match_build_send(const struct script_seg *seg, const struct match_flow *f,
 	if (seg->bad_ip_csum && f->ip_version == 4)
 		*emit_flags |= WIRE_EMIT_BAD_IP_CSUM;
 	return 0;
+}
+
+size_t match_truncate_len(const struct script_seg *seg, const struct wire_pkt *pkt,
+			  size_t len)
+{
+	size_t keep;
+
+	if (!seg || !pkt || seg->truncate < 0)
+		return len;
+	keep = (size_t)pkt->l2.hdr_len + pkt->ip.hdr_len + (size_t)seg->truncate;
+	return keep < len ? keep : len;
 }
 
 bool match_is_from_target(const struct match_flow *f, const struct wire_pkt *pkt)
@@ -202,9 +219,9 @@ static bool num_ok(const struct script_num *n, uint32_t v, bool wrap)
 	switch (n->k) {
 	case SNUM_UNSET:
 	case SNUM_ANY: return true;
-	case SNUM_VALUE: return v == n->lo;
-	case SNUM_RANGE: return wrap ? v - n->lo <= n->hi - n->lo :
-				       v >= n->lo && v <= n->hi;
+	case SNUM_VALUE: return v == n->lo.v;
+	case SNUM_RANGE: return wrap ? v - n->lo.v <= n->hi.v - n->lo.v :
+				       v >= n->lo.v && v <= n->hi.v;
 	case SNUM_ABSENT: return false;
 	}
 	return false;
@@ -213,8 +230,8 @@ static bool num_ok(const struct script_num *n, uint32_t v, bool wrap)
 /* Relative sequence numbers print signed: -1 reads better than 4294967295. */
 static void num_text(const struct script_num *n, bool sgn, char *buf, size_t cap)
 {
-	long long lo = sgn ? (int32_t)n->lo : (long long)n->lo;
-	long long hi = sgn ? (int32_t)n->hi : (long long)n->hi;
+	long long lo = sgn ? (int32_t)n->lo.v : (long long)n->lo.v;
+	long long hi = sgn ? (int32_t)n->hi.v : (long long)n->hi.v;
 
 	switch (n->k) {
 	case SNUM_VALUE:
@@ -259,7 +276,7 @@ static void check_seq(struct match_diff *diff, const char *field,
 	if (rel && n->k == SNUM_VALUE) {
 		size_t l = strlen(e);
 
-		snprintf(e + l, sizeof(e) - l, " (abs %" PRIu32 ")", base + n->lo);
+		snprintf(e + l, sizeof(e) - l, " (abs %" PRIu32 ")", base + n->lo.v);
 	}
 	if (rel)
 		add_diff(diff, field, e, "%" PRId32 " (abs %" PRIu32 ")", (int32_t)x, v);
@@ -374,7 +391,7 @@ static bool len_ok(uint8_t kind, uint8_t len)
 /* The entry's own bytes when the decoder left them (exact even when an
  * option repeats); else the typed fields (a hand-built packet). */
 static void observe(const struct wire_tcp *t, uint8_t i, uint32_t sack_base,
-		    struct oopt *o)
+		    uint32_t ts_offset, struct oopt *o)
 {
 	const struct wire_tcp_opt *w = &t->opts[i];
 	const uint8_t *v = w->data;
@@ -394,7 +411,7 @@ static void observe(const struct wire_tcp *t, uint8_t i, uint32_t sack_base,
 		switch (w->kind) {
 		case WIRE_TCPOPT_MSS: o->a = (uint32_t)v[0] << 8 | v[1]; break;
 		case WIRE_TCPOPT_WSCALE: o->a = v[0]; break;
-		case WIRE_TCPOPT_TS: o->a = be32(v); o->b = be32(v + 4); break;
+		case WIRE_TCPOPT_TS: o->a = be32(v); o->b = be32(v + 4) - ts_offset; break;
 		case WIRE_TCPOPT_SACK:
 			o->n_sack = (uint8_t)((w->len - 2) / 8);
 			for (uint8_t k = 0; k < o->n_sack; k++) {
@@ -408,7 +425,7 @@ static void observe(const struct wire_tcp *t, uint8_t i, uint32_t sack_base,
 	switch (w->kind) {
 	case WIRE_TCPOPT_MSS: o->a = t->mss; break;
 	case WIRE_TCPOPT_WSCALE: o->a = t->ws; break;
-	case WIRE_TCPOPT_TS: o->a = t->tsval; o->b = t->tsecr; break;
+	case WIRE_TCPOPT_TS: o->a = t->tsval; o->b = t->tsecr - ts_offset; break;
 	case WIRE_TCPOPT_SACK:
 		o->n_sack = t->n_sack > WIRE_MAX_SACK ? WIRE_MAX_SACK : t->n_sack;
 		for (uint8_t k = 0; k < o->n_sack; k++) {
@@ -517,15 +534,20 @@ static void value_text(uint8_t kind, const struct script_num *a,
 static void script_opt_text(const struct script_opt *o, bool name,
 			    char *buf, size_t cap)
 {
+	uint32_t sack[WIRE_MAX_SACK][2];
 	char v[64];
 	size_t off = 0;
 
+	for (uint8_t i = 0; i < o->n_sack && i < WIRE_MAX_SACK; i++) {
+		sack[i][0] = o->sack[i][0].v;
+		sack[i][1] = o->sack[i][1].v;
+	}
 	if (name)
 		opt_name(o->kind, o->raw, o->raw_len, buf, cap);
 	else
 		buf[0] = '\0';
 	off = strlen(buf);
-	value_text(o->kind, &o->a, &o->b, o->n_sack, o->sack, o->raw,
+	value_text(o->kind, &o->a, &o->b, o->n_sack, (const uint32_t (*)[2])sack, o->raw,
 		   o->raw_len, v, sizeof(v));
 	/* text that does not fit is cut; the diff stays readable */
 	if (!v[0] && !name)
@@ -535,9 +557,17 @@ static void script_opt_text(const struct script_opt *o, bool name,
 		buf[off] = '\0';
 }
 
+static struct script_num script_num_of(uint32_t v)
+{
+	struct script_num n = { .k = SNUM_VALUE };
+
+	n.lo.v = n.hi.v = v;
+	return n;
+}
+
 static void oopt_text(const struct oopt *o, bool name, char *buf, size_t cap)
 {
-	struct script_num a = { SNUM_VALUE, o->a, o->a }, b = { SNUM_VALUE, o->b, o->b };
+	struct script_num a = script_num_of(o->a), b = script_num_of(o->b);
 	char v[64];
 	size_t off;
 
@@ -579,7 +609,10 @@ static bool opt_value_ok(const struct script_opt *e, const struct oopt *o)
 			return true;
 		if (e->n_sack != o->n_sack)
 			return false;
-		return !memcmp(e->sack, o->sack, sizeof(e->sack[0]) * e->n_sack);
+		for (uint8_t i = 0; i < e->n_sack; i++)
+			if (e->sack[i][0].v != o->sack[i][0] || e->sack[i][1].v != o->sack[i][1])
+				return false;
+		return true;
 	default:
 		/* any: the value starts with what was given (the Fast Open
 		 * magic for exp-fastopen, nothing otherwise) */
@@ -590,7 +623,8 @@ static bool opt_value_ok(const struct script_opt *e, const struct oopt *o)
 }
 
 static void check_opts_ordered(struct match_diff *diff, const struct script_seg *seg,
-			       const struct wire_tcp *t, uint32_t sack_base)
+			       const struct wire_tcp *t, uint32_t sack_base,
+			       uint32_t ts_offset)
 {
 	uint8_t n_obs = t->n_opts, n;
 
@@ -605,7 +639,7 @@ static void check_opts_ordered(struct match_diff *diff, const struct script_seg 
 
 		snprintf(field, sizeof(field), "options[%u]", i);
 		if (i < n_obs)
-			observe(t, i, sack_base, &ob);
+			observe(t, i, sack_base, ts_offset, &ob);
 		if (i < seg->n_opts && i < n_obs &&
 		    seg->opts[i].kind == ob.kind && opt_value_ok(&seg->opts[i], &ob))
 			continue;
@@ -622,7 +656,8 @@ static void check_opts_ordered(struct match_diff *diff, const struct script_seg 
 }
 
 static void check_opts_any_order(struct match_diff *diff, const struct script_seg *seg,
-				 const struct wire_tcp *t, uint32_t sack_base)
+				 const struct wire_tcp *t, uint32_t sack_base,
+				 uint32_t ts_offset)
 {
 	for (uint8_t i = 0; i < seg->n_opts; i++) {
 		const struct script_opt *e = &seg->opts[i];
@@ -633,7 +668,7 @@ static void check_opts_any_order(struct match_diff *diff, const struct script_se
 		for (uint8_t j = 0; j < t->n_opts && !found; j++) {
 			if (t->opts[j].kind != e->kind)
 				continue;
-			observe(t, j, sack_base, &ob);
+			observe(t, j, sack_base, ts_offset, &ob);
 			/* kind 254 is shared: tell uses apart by their ExID */
 			found = e->kind != WIRE_TCPOPT_EXP || e->raw_len < 2 ||
 				(ob.raw_len >= 2 && !memcmp(ob.raw, e->raw, 2));
@@ -656,12 +691,20 @@ static void check_opts_any_order(struct match_diff *diff, const struct script_se
 	}
 }
 
-bool match_expect(const struct script_seg *seg, const struct match_flow *f,
-		  const struct wire_pkt *pkt, struct match_diff *diff)
+bool match_expect(const struct script_seg *orig, const struct script_vars *vars,
+		  const struct match_flow *f, const struct wire_pkt *pkt,
+		  struct match_diff *diff)
 {
 	const struct wire_tcp *t = &pkt->tcp;
+	struct script_seg resolved, *seg = &resolved;
+	struct diag d;
 
 	diff->n = 0;
+	if (script_seg_resolve(orig, vars, &resolved, &d)) {
+		add_diff(diff, "variables", "bound and in range", "%s:%u:%u: %s",
+			 d.file, d.line, d.col, d.msg);
+		return false;
+	}
 	if (seg->flags_set && t->flags != seg->flags) {
 		char e[12], o[12];
 
@@ -682,11 +725,12 @@ bool match_expect(const struct script_seg *seg, const struct match_flow *f,
 		check_data(diff, seg, t);
 	check_num(diff, "ttl", &seg->ttl, pkt->ip.ttl);
 	check_num(diff, "tos", &seg->tos, pkt->ip.tos);
+	check_num(diff, "ecn", &seg->ecn, pkt->ip.tos & 3u);
 	check_num(diff, "flow_label", &seg->flow_label, pkt->ip.flow_label);
 	if (seg->opts_set && seg->opts_ordered)
-		check_opts_ordered(diff, seg, t, f->tester_isn);
+		check_opts_ordered(diff, seg, t, f->tester_isn, f->tester_ts_offset);
 	else if (seg->opts_set)
-		check_opts_any_order(diff, seg, t, f->tester_isn);
+		check_opts_any_order(diff, seg, t, f->tester_isn, f->tester_ts_offset);
 	return diff->n == 0;
 }
 

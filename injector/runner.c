@@ -87,15 +87,108 @@ static void describe(const struct match_flow *f, const struct wire_pkt *p,
 			 p->tcp.payload_len);
 }
 
+/* A frame we injected, until the capture shows it. */
+struct sent {
+	size_t step;            /* SIZE_MAX: not a step's (the closing RST) */
+	uint64_t hash;          /* of the frame's bytes */
+	size_t len;
+	uint32_t seq, ack;
+	uint8_t flags;
+	bool seen;
+};
+
 struct play {
 	struct runner *r;
 	const struct script_case *c;
+	struct runner_result *res;
 	struct match_flow f;
 	uint32_t snd_nxt;       /* our next sequence number (absolute) */
 	bool target_seen;       /* the target may hold state for this flow */
+	uint64_t n_rx;          /* frames netdev_recv returned: each is in the dump */
+	struct sent *sent;      /* n_steps + 1 */
+	size_t n_sent;
 	uint8_t frame[FRAME_MAX];
 	uint8_t gen[GEN_MAX];   /* generated payload for `len: N` */
 };
+
+static uint64_t fnv1a(const uint8_t *p, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* The frame just received (pl->n_rx) belongs to step i. */
+static void note_frame(struct play *pl, size_t step)
+{
+	struct runner_result *res = pl->res;
+
+	if (res->frames && res->n_frames < pl->c->n_steps) {
+		res->frames[res->n_frames].step = step;
+		res->frames[res->n_frames].num = pl->n_rx;
+		res->n_frames++;
+	}
+}
+
+static void note_sent(struct play *pl, size_t step, const struct wire_pkt *pkt, size_t len)
+{
+	struct sent *s;
+
+	if (!pl->sent || pl->n_sent > pl->c->n_steps)
+		return;
+	s = &pl->sent[pl->n_sent++];
+	s->step = step;
+	s->hash = fnv1a(pl->frame, len);
+	s->len = len;
+	s->seq = pkt->tcp.seq;
+	s->ack = pkt->tcp.ack;
+	s->flags = pkt->tcp.flags;
+	s->seen = false;
+}
+
+/* Our own frame came back from the capture: which send was it? The same
+ * bytes, else (should the link have changed them) the same header. */
+static void match_sent(struct play *pl, const struct netdev_frame *fr,
+		       const struct wire_pkt *pkt)
+{
+	uint64_t h = fnv1a(fr->data, fr->caplen);
+	struct sent *hit = NULL;
+
+	for (size_t k = 0; k < pl->n_sent && !hit; k++)
+		if (!pl->sent[k].seen && pl->sent[k].len == fr->caplen && pl->sent[k].hash == h)
+			hit = &pl->sent[k];
+	for (size_t k = 0; k < pl->n_sent && !hit; k++)
+		if (!pl->sent[k].seen && pl->sent[k].seq == pkt->tcp.seq &&
+		    pl->sent[k].ack == pkt->tcp.ack && pl->sent[k].flags == pkt->tcp.flags)
+			hit = &pl->sent[k];
+	if (!hit)
+		return;
+	hit->seen = true;
+	if (hit->step != SIZE_MAX)
+		note_frame(pl, hit->step);
+}
+
+/* netdev_recv, counting the frames (the dump holds each one) and
+ * attributing our own injected frames to their send steps. While the
+ * dump is open every receive must come through here, or the frame numbers
+ * of res->frames (the report's "step" of each packet) shift. */
+static int recv_frame(struct play *pl, int64_t deadline, struct netdev_frame *fr,
+		      struct wire_pkt *pkt)
+{
+	int rc = netdev_recv(pl->r->link.nd, deadline, fr);
+
+	if (rc != 1)
+		return rc;
+	pl->n_rx++;
+	wire_decode(WIRE_LINK_ETHERNET, fr->data, fr->caplen, fr->wirelen, pkt);
+	/* the ports are read even when a data offset fault stops the decode */
+	if (pkt->has_ip && pkt->tcp.sport == pl->f.tester_port &&
+	    pkt->tcp.dport == pl->f.target_port)
+		match_sent(pl, fr, pkt);
+	return 1;
+}
 
 static void setup_flow(struct play *pl, struct runner_result *res)
 {
@@ -136,12 +229,12 @@ static int do_send(struct play *pl, size_t i, const struct script_step *s,
 	uint32_t end;
 
 	if (!seg->data_set && seg->len.k == SNUM_VALUE) {
-		plen = seg->len.lo < GEN_MAX ? seg->len.lo : GEN_MAX;
+		plen = seg->len.lo.v < GEN_MAX ? seg->len.lo.v : GEN_MAX;
 		for (uint32_t k = 0; k < plen; k++)
 			pl->gen[k] = (uint8_t)('a' + k % 26);
 		payload = pl->gen;
 	}
-	if (match_build_send(seg, &pl->f, &pkt, &flags) < 0) {
+	if (match_build_send(seg, NULL, &pl->f, &pkt, &flags) < 0) {
 		result_fail(res, RUNNER_ERROR, pl->c->file, i, s, "step %zu (send): segment could not be built", i + 1);
 		return -1;
 	}
@@ -154,6 +247,7 @@ static int do_send(struct play *pl, size_t i, const struct script_step *s,
 			    netdev_error(pl->r->link.nd));
 		return -1;
 	}
+	note_sent(pl, i, &pkt, len);
 	end = pkt.tcp.seq + plen + !!(pkt.tcp.flags & WIRE_TH_SYN) + !!(pkt.tcp.flags & WIRE_TH_FIN);
 	if ((int32_t)(end - pl->snd_nxt) > 0)
 		pl->snd_nxt = end;
@@ -167,8 +261,7 @@ static int next_from_target(struct play *pl, int64_t deadline, struct wire_pkt *
 	struct netdev_frame fr;
 	int rc;
 
-	while ((rc = netdev_recv(pl->r->link.nd, deadline, &fr)) == 1) {
-		wire_decode(WIRE_LINK_ETHERNET, fr.data, fr.caplen, fr.wirelen, pkt);
+	while ((rc = recv_frame(pl, deadline, &fr, pkt)) == 1) {
 		if (!pkt->has_tcp || !match_is_from_target(&pl->f, pkt))
 			continue;
 		pl->target_seen = true;
@@ -197,6 +290,7 @@ static int do_expect(struct play *pl, size_t i, const struct script_step *s,
 			    "step %zu (expect): nothing arrived within %u ms", i + 1, s->within_ms);
 		return -1;
 	}
+	note_frame(pl, i);
 	/* The target's first SYN fixes its ISN: relative seq 0 from here on. */
 	if ((pkt.tcp.flags & WIRE_TH_SYN) && !pl->f.target_isn_known) {
 		pl->f.target_isn = pkt.tcp.seq;
@@ -204,7 +298,7 @@ static int do_expect(struct play *pl, size_t i, const struct script_step *s,
 		res->target_isn = pkt.tcp.seq;
 		res->target_isn_known = true;
 	}
-	if (match_expect(&s->seg, &pl->f, &pkt, &diff))
+	if (match_expect(&s->seg, NULL, &pl->f, &pkt, &diff))
 		return 0;
 	describe(&pl->f, &pkt, got, sizeof(got));
 	match_diff_str(&diff, why, sizeof(why));
@@ -229,6 +323,7 @@ static int do_expect_none(struct play *pl, size_t i, const struct script_step *s
 	}
 	if (rc == 0)
 		return 0;
+	note_frame(pl, i);
 	describe(&pl->f, &pkt, got, sizeof(got));
 	result_fail(res, RUNNER_FAIL, pl->c->file, i, s,
 		    "step %zu (expect_none): expected no segment for %u ms, got %s after %lld ms",
@@ -249,13 +344,15 @@ static void reset_flow(struct play *pl)
 	rst.flags_set = true;
 	rst.flags = WIRE_TH_RST;
 	rst.seq.k = SNUM_VALUE;
-	rst.seq.lo = rst.seq.hi = pl->snd_nxt;
+	rst.seq.lo.v = rst.seq.hi.v = pl->snd_nxt;
 	rst.seq_abs = true;
 	rst.doff = -1;
 	rst.reserved = -1;
-	if (match_build_send(&rst, &pl->f, &pkt, &flags) == 0 &&
-	    wire_emit(&pkt, NULL, 0, flags, pl->frame, sizeof(pl->frame), &len) == 0)
-		netdev_send(pl->r->link.nd, pl->frame, len);
+	rst.truncate = -1;
+	if (match_build_send(&rst, NULL, &pl->f, &pkt, &flags) == 0 &&
+	    wire_emit(&pkt, NULL, 0, flags, pl->frame, sizeof(pl->frame), &len) == 0 &&
+	    netdev_send(pl->r->link.nd, pl->frame, len) == 0)
+		note_sent(pl, SIZE_MAX, &pkt, len);
 }
 
 /* Frames still buffered from the previous case belong to another flow. */
@@ -276,6 +373,13 @@ static void sanitize(const char *id, char *out, size_t cap)
 	out[i] = '\0';
 }
 
+void runner_result_free(struct runner_result *res)
+{
+	free(res->frames);
+	res->frames = NULL;
+	res->n_frames = 0;
+}
+
 void runner_run_case(struct runner *r, const struct script_case *c,
 		     struct runner_result *res)
 {
@@ -284,12 +388,21 @@ void runner_run_case(struct runner *r, const struct script_case *c,
 	int64_t t0 = netdev_now_ns();
 
 	memset(res, 0, sizeof(*res));
-	if (!pl) {
+	if (pl && r->pcap_dir) {
+		res->frames = calloc(c->n_steps + 1, sizeof(*res->frames));
+		pl->sent = calloc(c->n_steps + 1, sizeof(*pl->sent));
+	}
+	if (!pl || (r->pcap_dir && (!res->frames || !pl->sent))) {
+		if (pl)
+			free(pl->sent);
+		free(pl);
+		runner_result_free(res);
 		result_fail(res, RUNNER_ERROR, NULL, 0, NULL, "out of memory");
 		return;
 	}
 	pl->r = r;
 	pl->c = c;
+	pl->res = res;
 	setup_flow(pl, res);
 
 	snprintf(filter, sizeof(filter), "tcp port %u", pl->f.tester_port);
@@ -323,6 +436,12 @@ void runner_run_case(struct runner *r, const struct script_case *c,
 		case SCRIPT_EXPECT_NONE:
 			rc = do_expect_none(pl, i, s, res);
 			break;
+		case SCRIPT_WAIT:
+		case SCRIPT_APP:
+			result_fail(res, RUNNER_ERROR, pl->c->file, i, s,
+				    "step %zu: wait and app steps are not supported by this runner yet", i + 1);
+			rc = -1;
+			break;
 		}
 		if (rc < 0)
 			break;
@@ -332,12 +451,14 @@ void runner_run_case(struct runner *r, const struct script_case *c,
 	if (r->pcap_dir) {
 		/* let the reset reach the capture before the file closes */
 		struct netdev_frame fr;
+		struct wire_pkt pkt;
 
-		while (netdev_recv(r->link.nd, netdev_now_ns() + 20 * 1000000, &fr) == 1)
+		while (recv_frame(pl, netdev_now_ns() + 20 * 1000000, &fr, &pkt) == 1)
 			;
 		netdev_dump(r->link.nd, NULL, errbuf, sizeof(errbuf));
 	}
 out:
+	free(pl->sent);
 	free(pl);
 	res->duration_ms = (double)(netdev_now_ns() - t0) / 1e6;
 }

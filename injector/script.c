@@ -1,6 +1,7 @@
 /* script: loading YAML test files into a suite — files and directories,
- * documents, cases and steps. Segments: script_seg.c; options:
- * script_opt.c; libyaml node helpers: script_yaml.c. */
+ * documents, files of steps for include: (read once per load, through a
+ * reader the caller may replace). Cases: script_case.c; the rest: see
+ * script_priv.h. */
 #define _GNU_SOURCE /* asprintf */
 #include "script_priv.h"
 
@@ -11,30 +12,51 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const case_keys[] = {
-	"id", "title", "rfc", "level", "target", "isn", "steps", NULL
-};
-static const char *const target_keys[] = { "role", "port", "ip", NULL };
-static const char *const none_keys[] = { "for", NULL };
+/* --- reading --- */
 
-static int nomem(struct diag *d, const char *file)
+/* The whole file into *buf (malloc'ed). 0 or -errno. */
+static int read_all(const char *path, char **buf, size_t *len)
 {
-	diag_set(d, file, 0, 0, "out of memory");
-	return SCRIPT_ERR_NOMEM;
+	FILE *f = fopen(path, "rb");
+	size_t cap = 0;
+	int err = 0;
+
+	*buf = NULL;
+	*len = 0;
+	if (!f)
+		return -errno;
+	for (;;) {
+		size_t got;
+
+		if (cap - *len < 4096) {
+			char *nb = realloc(*buf, cap ? cap * 2 : 8192);
+
+			if (!nb) {
+				err = -ENOMEM;
+				break;
+			}
+			*buf = nb;
+			cap = cap ? cap * 2 : 8192;
+		}
+		got = fread(*buf + *len, 1, cap - *len, f);
+		*len += got;
+		if (got == 0)
+			break;
+	}
+	if (!err && ferror(f))
+		err = -EIO;
+	fclose(f);
+	if (err) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return err;
 }
 
-static void case_free(struct script_case *k)
+static int disk_reader(void *arg, const char *path, char **buf, size_t *len)
 {
-	free(k->id);
-	free(k->title);
-	free(k->file);
-	for (size_t i = 0; i < k->n_rfc; i++)
-		free(k->rfc[i]);
-	free(k->rfc);
-	for (size_t i = 0; i < k->n_steps; i++)
-		script_seg_free(&k->steps[i].seg);
-	free(k->steps);
-	memset(k, 0, sizeof(*k));
+	(void)arg;
+	return read_all(path, buf, len);
 }
 
 void script_suite_free(struct script_suite *suite)
@@ -42,275 +64,118 @@ void script_suite_free(struct script_suite *suite)
 	if (!suite)
 		return;
 	for (size_t i = 0; i < suite->n_cases; i++)
-		case_free(&suite->cases[i]);
+		script_case_free(&suite->cases[i]);
 	free(suite->cases);
 	suite->cases = NULL;
 	suite->n_cases = 0;
 }
 
-static int string_dup(const struct script_ctx *c, const yaml_node_t *n,
-		      const char *what, char **out)
-{
-	const char *s;
-	int rv = script_ystring(c, n, what, &s);
+/* --- paths --- */
 
-	if (rv)
-		return rv;
-	*out = strdup(s);
-	return *out ? 0 : nomem(c->d, c->file);
+const char *script_path_join(const struct script_ctx *c, const char *from,
+			     const char *rel)
+{
+	const char *slash = strrchr(from, '/');
+	size_t dl = rel[0] == '/' || !slash ? 0 : (size_t)(slash - from) + 1;
+	size_t len = dl + strlen(rel), o = 0;
+	char *tmp = malloc(len + 1), *out;
+	const char *out_c;
+
+	if (!tmp)
+		return NULL;
+	memcpy(tmp, from, dl);
+	strcpy(tmp + dl, rel);
+	out = malloc(len + 1);
+	if (!out) {
+		free(tmp);
+		return NULL;
+	}
+	/* fold "." and "dir/.." so one file has one name (cycles, caches) */
+	for (char *p = tmp, *seg; p && *p; p = seg) {
+		size_t sl;
+
+		seg = strchr(p, '/');
+		sl = seg ? (size_t)(seg - p) : strlen(p);
+		if (seg)
+			seg++;
+		if (sl == 0) {
+			if (o == 0 && p == tmp)
+				out[o++] = '/';
+			continue;
+		}
+		if (sl == 1 && p[0] == '.')
+			continue;
+		if (sl == 2 && p[0] == '.' && p[1] == '.') {
+			size_t back = o;
+
+			while (back > 0 && out[back - 1] == '/')
+				back--;
+			while (back > 0 && out[back - 1] != '/')
+				back--;
+			if (o > 0 && !(o - back == 3 && !memcmp(out + back, "../", 3)) &&
+			    !(o == 1 && out[0] == '/')) {
+				o = back;
+				continue;
+			}
+		}
+		memcpy(out + o, p, sl);
+		o += sl;
+		if (seg)
+			out[o++] = '/';
+	}
+	while (o > 1 && out[o - 1] == '/')
+		o--;
+	out_c = script_pstrndup(c->pool, out, o);
+	free(tmp);
+	free(out);
+	return out_c;
 }
 
-static int parse_rfc(const struct script_ctx *c, const yaml_node_t *n,
-		     struct script_case *k)
+/* --- documents --- */
+
+static const char *const step_words[] = {
+	"send", "expect", "expect_none", "wait", "app", "capture", "include",
+	"repeat", "steps_by", "when", NULL
+};
+
+bool script_is_fragment(const struct script_ctx *c, const yaml_node_t *root)
 {
-	const char *what = "an RFC reference like \"RFC9293 3.5\"";
-	yaml_node_item_t *it;
-	size_t cnt = 1;
-	int rv;
+	const yaml_node_t *first, *key;
 
-	if (n->type == YAML_SEQUENCE_NODE)
-		cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-	k->rfc = calloc(cnt ? cnt : 1, sizeof(*k->rfc));
-	if (!k->rfc)
-		return nomem(c->d, c->file);
-	if (n->type != YAML_SEQUENCE_NODE) {
-		rv = string_dup(c, n, what, &k->rfc[0]);
-		k->n_rfc = !rv;
-		return rv;
-	}
-	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-		rv = string_dup(c, script_ynode(c, *it), what, &k->rfc[k->n_rfc]);
-		if (rv)
-			return rv;
-		k->n_rfc++;
-	}
-	return 0;
-}
-
-static int parse_level(const struct script_ctx *c, const yaml_node_t *n,
-		       struct script_case *k)
-{
-	const char *s;
-	int rv = script_ystring(c, n, "a level (MUST, SHOULD or MAY)", &s);
-
-	if (rv)
-		return rv;
-	if (!strcmp(s, "MUST"))
-		k->level = SCRIPT_LEVEL_MUST;
-	else if (!strcmp(s, "SHOULD"))
-		k->level = SCRIPT_LEVEL_SHOULD;
-	else if (!strcmp(s, "MAY"))
-		k->level = SCRIPT_LEVEL_MAY;
-	else
-		return script_yerr(c, n, "expected a level (MUST, SHOULD or MAY) but found '%s'", s);
-	return 0;
-}
-
-static int parse_target(struct script_ctx *c, const yaml_node_t *n,
-			struct script_case *k)
-{
-	const yaml_node_t *v;
-	const char *s;
-	uint64_t u;
-	int rv;
-
-	rv = script_ykeys(c, n, "target", target_keys);
-	if (rv)
-		return rv;
-	k->role_server = true;
-	k->ip_version = 4;
-	v = script_yget(c, n, "role");
-	if (v) {
-		rv = script_ystring(c, v, "role server or closed", &s);
-		if (rv)
-			return rv;
-		/* closed: nothing listens on the port (RST expected) */
-		if (strcmp(s, "server") && strcmp(s, "closed"))
-			return script_yerr(c, v, "expected role server or closed but found '%s'", s);
-		k->role_server = !strcmp(s, "server");
-	}
-	v = script_yget(c, n, "port");
-	if (!v)
-		return script_yerr(c, n, "expected port in target (e.g. target: {port: 8080})");
-	if (v->type != YAML_SCALAR_NODE || script_ynull(v) ||
-	    !script_parse_uint((const char *)v->data.scalar.value,
-			       v->data.scalar.length, 65535, &u) || u == 0) {
-		char b[64];
-
-		return script_yerr(c, v, "expected a number 1..65535 for port but found %s",
-				   script_ydescribe(v, b, sizeof(b)));
-	}
-	k->port = (uint16_t)u;
-	v = script_yget(c, n, "ip");
-	if (v) {
-		char b[64];
-
-		if (v->type != YAML_SCALAR_NODE ||
-		    (strcmp((const char *)v->data.scalar.value, "4") &&
-		     strcmp((const char *)v->data.scalar.value, "6")))
-			return script_yerr(c, v, "expected 4 or 6 for ip but found %s",
-					   script_ydescribe(v, b, sizeof(b)));
-		k->ip_version = v->data.scalar.value[0] == '6' ? 6 : 4;
-	}
-	c->ip_version = k->ip_version;
-	return 0;
-}
-
-static int parse_step(const struct script_ctx *c, const yaml_node_t *n,
-		      struct script_step *st)
-{
-	static const char *const kinds[] = { "send", "expect", "expect_none", NULL };
-	const yaml_node_t *k, *v;
-	const char *key;
-	char b[64];
-	int rv;
-
-	st->line = (unsigned)n->start_mark.line + 1;
-	st->col = (unsigned)n->start_mark.column + 1;
-	if (n->type != YAML_MAPPING_NODE ||
-	    n->data.mapping.pairs.top - n->data.mapping.pairs.start != 1) {
-		if (n->type == YAML_MAPPING_NODE)
-			return script_yerr(c, n, "expected one step per list item (send, expect or expect_none) but found %d keys; start each step with '-'",
-					   (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start));
-		return script_yerr(c, n, "expected a step (send: ..., expect: ... or expect_none: ...) but found %s",
-				   script_ydescribe(n, b, sizeof(b)));
-	}
-	rv = script_ykeys(c, n, "step", kinds);
-	if (rv)
-		return rv;
-	k = script_ynode(c, n->data.mapping.pairs.start->key);
-	v = script_ynode(c, n->data.mapping.pairs.start->value);
-	key = (const char *)k->data.scalar.value;
-	if (!strcmp(key, "send") || !strcmp(key, "expect")) {
-		st->kind = key[0] == 's' ? SCRIPT_SEND : SCRIPT_EXPECT;
-		return script_parse_seg(c, v, st->kind, st);
-	}
-	st->kind = SCRIPT_EXPECT_NONE;
-	script_seg_init(&st->seg);
-	rv = script_ykeys(c, v, "expect_none", none_keys);
-	if (rv)
-		return rv;
-	if (!script_yget(c, v, "for"))
-		return script_yerr(c, v, "expected for in expect_none (e.g. expect_none: {for: 300ms})");
-	return script_parse_duration(c, script_yget(c, v, "for"), "for", &st->for_ms);
-}
-
-static int parse_steps(const struct script_ctx *c, const yaml_node_t *n,
-		       struct script_case *k)
-{
-	yaml_node_item_t *it;
-	size_t cnt;
-	char b[64];
-	int rv;
-
-	if (n->type != YAML_SEQUENCE_NODE)
-		return script_yerr(c, n, "expected a list of steps but found %s",
-				   script_ydescribe(n, b, sizeof(b)));
-	cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-	if (!cnt)
-		return script_yerr(c, n, "expected at least one step in steps");
-	k->steps = calloc(cnt, sizeof(*k->steps));
-	if (!k->steps)
-		return nomem(c->d, c->file);
-	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-		/* counted first so case_free releases a half-parsed step */
-		struct script_step *st = &k->steps[k->n_steps++];
-
-		rv = parse_step(c, script_ynode(c, *it), st);
-		if (rv)
-			return rv;
-	}
-	return 0;
-}
-
-static int check_unique(const struct script_ctx *c, const yaml_node_t *n,
-			const struct script_suite *suite, const char *id)
-{
-	for (size_t i = 0; i < suite->n_cases; i++) {
-		const struct script_case *o = &suite->cases[i];
-
-		if (!strcmp(o->id, id))
-			return script_yerr(c, n, "duplicate id '%s', first used by the case at %s:%u; expected a unique id",
-					   id, o->file, o->line);
-	}
-	return 0;
-}
-
-static int parse_case(struct script_ctx *c, const yaml_node_t *n,
-		      const struct script_suite *suite, struct script_case *k)
-{
-	const yaml_node_t *v;
-	uint64_t u;
-	int rv;
-
-	rv = script_ykeys(c, n, "case", case_keys);
-	if (rv)
-		return rv;
-	k->line = (unsigned)n->start_mark.line + 1;
-	k->file = strdup(c->file);
-	if (!k->file)
-		return nomem(c->d, c->file);
-
-	v = script_yget(c, n, "id");
-	if (!v)
-		return script_yerr(c, n, "expected id in case (a unique name like handshake/passive-open)");
-	if ((rv = string_dup(c, v, "a string for id", &k->id)) ||
-	    (rv = check_unique(c, v, suite, k->id)))
-		return rv;
-
-	v = script_yget(c, n, "target");
-	if (!v)
-		return script_yerr(c, n, "expected target in case (e.g. target: {port: 8080})");
-	if ((rv = parse_target(c, v, k)))
-		return rv;
-	if ((v = script_yget(c, n, "title")) &&
-	    (rv = string_dup(c, v, "a string for title", &k->title)))
-		return rv;
-	if ((v = script_yget(c, n, "rfc")) && (rv = parse_rfc(c, v, k)))
-		return rv;
-	if ((v = script_yget(c, n, "level")) && (rv = parse_level(c, v, k)))
-		return rv;
-	if ((v = script_yget(c, n, "isn"))) {
-		if ((rv = script_yuint(c, v, "isn", UINT32_MAX, &u)))
-			return rv;
-		k->isn_set = true;
-		k->isn = (uint32_t)u;
-	}
-	v = script_yget(c, n, "steps");
-	if (!v)
-		return script_yerr(c, n, "expected steps in case (a list of send, expect and expect_none)");
-	return parse_steps(c, v, k);
-}
-
-static int add_case(struct script_ctx *c, const yaml_node_t *n,
-		    struct script_suite *suite)
-{
-	struct script_case k = { 0 }, *grown;
-	int rv = parse_case(c, n, suite, &k);
-
-	if (rv) {
-		case_free(&k);
-		return rv;
-	}
-	grown = realloc(suite->cases, (suite->n_cases + 1) * sizeof(*grown));
-	if (!grown) {
-		case_free(&k);
-		return nomem(c->d, c->file);
-	}
-	suite->cases = grown;
-	suite->cases[suite->n_cases++] = k;
-	return 0;
-}
-
-static int load_root(struct script_ctx *c, const yaml_node_t *root,
-		     struct script_suite *suite)
-{
-	yaml_node_item_t *it;
-	char b[64];
-	int rv;
-
+	if (!root)
+		return false;
 	if (root->type == YAML_MAPPING_NODE)
-		return add_case(c, root, suite);
+		return !script_yget(c, root, "id") && !script_yget(c, root, "target") &&
+		       (script_yget(c, root, "steps") || script_yget(c, root, "params"));
+	if (root->type != YAML_SEQUENCE_NODE || !script_ylen(root))
+		return false;
+	first = script_ynode(c, root->data.sequence.items.start[0]);
+	if (first->type != YAML_MAPPING_NODE || !script_ylen(first) ||
+	    script_yget(c, first, "id"))
+		return false;
+	if (script_yget(c, first, "when"))
+		return true;
+	key = script_ynode(c, first->data.mapping.pairs.start->key);
+	for (size_t i = 0; step_words[i]; i++)
+		if (key->type == YAML_SCALAR_NODE &&
+		    !strcmp((const char *)key->data.scalar.value, step_words[i]))
+			return true;
+	return false;
+}
+
+static int load_root(struct script_ctx *c, const yaml_node_t *root, bool explicit_file)
+{
+	yaml_node_item_t *it;
+	char b[64];
+	int rv;
+
+	/* a file of steps is checked where a case includes it */
+	if (script_is_fragment(c, root))
+		return explicit_file ?
+		       script_yerr(c, root, "expected a case, but this is a file of steps (for include:); it is checked where a case includes it") :
+		       0;
+	if (root->type == YAML_MAPPING_NODE)
+		return script_parse_case(c, root);
 	if (root->type != YAML_SEQUENCE_NODE)
 		return script_yerr(c, root, "expected a case (a mapping with id, target and steps) or a list of cases but found %s",
 				   script_ydescribe(root, b, sizeof(b)));
@@ -322,7 +187,7 @@ static int load_root(struct script_ctx *c, const yaml_node_t *root,
 		if (n->type != YAML_MAPPING_NODE)
 			return script_yerr(c, n, "expected a case (a mapping with id, target and steps) but found %s",
 					   script_ydescribe(n, b, sizeof(b)));
-		rv = add_case(c, n, suite);
+		rv = script_parse_case(c, n);
 		if (rv)
 			return rv;
 	}
@@ -345,6 +210,19 @@ static void offset_pos(const char *buf, size_t len, size_t off,
 	}
 }
 
+/* "${" on the line of a flow-context error: the brace opened a mapping. */
+static bool dollar_brace(const char *buf, size_t len, size_t at)
+{
+	size_t from = at < len ? at : len;
+
+	while (from > 0 && buf[from - 1] != '\n')
+		from--;
+	for (size_t i = from; i + 1 < len && buf[i] != '\n'; i++)
+		if (buf[i] == '$' && buf[i + 1] == '{')
+			return true;
+	return false;
+}
+
 static int syntax_error(const yaml_parser_t *p, const char *name,
 			const char *buf, size_t len, struct diag *d)
 {
@@ -352,8 +230,10 @@ static int syntax_error(const yaml_parser_t *p, const char *name,
 	unsigned col = (unsigned)p->problem_mark.column + 1;
 	const char *problem = p->problem ? p->problem : "unknown problem";
 
-	if (p->error == YAML_MEMORY_ERROR)
-		return nomem(d, name);
+	if (p->error == YAML_MEMORY_ERROR) {
+		diag_set(d, name, 0, 0, "out of memory");
+		return SCRIPT_ERR_NOMEM;
+	}
 	if (p->error == YAML_READER_ERROR) {
 		offset_pos(buf, len, p->problem_offset, &line, &col);
 		diag_set(d, name, line, col, "YAML syntax error: %s", problem);
@@ -363,13 +243,95 @@ static int syntax_error(const yaml_parser_t *p, const char *name,
 	} else {
 		diag_set(d, name, line, col, "YAML syntax error: %s", problem);
 	}
+	if (dollar_brace(buf, len, p->problem_mark.index))
+		script_diag_append(d, "; inside { } or [ ] write $name+1, or quote: \"${name}+1\"");
 	return SCRIPT_ERR_SYNTAX;
 }
 
-int script_load_buffer(const char *name, const char *buf, size_t len,
+/* Parses one file of steps per load and keeps it: includes of the same
+ * file (matrix points, repeats) share it. */
+int script_incl_doc(const struct script_ctx *c, const yaml_node_t *at,
+		    const char *path, yaml_document_t **doc)
+{
+	struct script_load *ld = c->ld;
+	struct script_incl *f;
+	yaml_parser_t parser;
+	yaml_document_t extra;
+	char *buf;
+	size_t len;
+	int rv;
+
+	for (size_t i = 0; i < ld->n_files; i++)
+		if (!strcmp(ld->files[i]->path, path)) {
+			*doc = &ld->files[i]->doc;
+			return 0;
+		}
+	rv = ld->rd(ld->arg, path, &buf, &len);
+	if (rv)
+		return script_yerr(c, at, "cannot read included file %s: %s; expected a file of steps",
+				   path, strerror(-rv));
+	if (ld->n_files == ld->cap_files) {
+		size_t nc = ld->cap_files ? ld->cap_files * 2 : 4;
+		struct script_incl **nf = realloc(ld->files, nc * sizeof(*nf));
+
+		if (!nf) {
+			free(buf);
+			return script_nomem(c);
+		}
+		ld->files = nf;
+		ld->cap_files = nc;
+	}
+	f = calloc(1, sizeof(*f));
+	if (f)
+		f->path = strdup(path);
+	if (!f || !f->path || !yaml_parser_initialize(&parser)) {
+		if (f)
+			free(f->path);
+		free(f);
+		free(buf);
+		return script_nomem(c);
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	if (!yaml_parser_load(&parser, &f->doc)) {
+		rv = syntax_error(&parser, path, buf, len, c->d);
+	} else if (!yaml_document_get_root_node(&f->doc)) {
+		yaml_document_delete(&f->doc);
+		diag_set(c->d, path, 1, 1, "expected a file of steps but the file is empty");
+		rv = SCRIPT_ERR_SCHEMA;
+	} else if (!yaml_parser_load(&parser, &extra)) {
+		yaml_document_delete(&f->doc);
+		rv = syntax_error(&parser, path, buf, len, c->d);
+	} else {
+		yaml_node_t *more = yaml_document_get_root_node(&extra);
+
+		if (more) {
+			diag_set(c->d, path, (unsigned)more->start_mark.line + 1,
+				 (unsigned)more->start_mark.column + 1,
+				 "expected one document in a file of steps but found another");
+			yaml_document_delete(&f->doc);
+			rv = SCRIPT_ERR_SCHEMA;
+		}
+		yaml_document_delete(&extra);
+	}
+	yaml_parser_delete(&parser);
+	free(buf);
+	if (rv) {
+		free(f->path);
+		free(f);
+		return rv;
+	}
+	ld->files[ld->n_files++] = f;
+	*doc = &f->doc;
+	return 0;
+}
+
+static int load_buffer(const char *name, const char *buf, size_t len,
+		       script_reader rd, void *arg, bool explicit_file,
 		       struct script_suite *suite, struct diag *d)
 {
-	struct script_ctx c = { .file = name, .d = d };
+	struct script_load ld = { .rd = rd ? rd : disk_reader, .arg = arg, .suite = suite };
+	struct script_pool *pool = NULL;
+	struct script_ctx c = { .file = name, .d = d, .ld = &ld, .pool = &pool };
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	unsigned docs = 0;
@@ -378,8 +340,10 @@ int script_load_buffer(const char *name, const char *buf, size_t len,
 	if (!name || !buf || !suite || !d)
 		return SCRIPT_ERR_IO;
 	diag_clear(d);
-	if (!yaml_parser_initialize(&parser))
-		return nomem(d, name);
+	if (!yaml_parser_initialize(&parser)) {
+		diag_set(d, name, 0, 0, "out of memory");
+		return SCRIPT_ERR_NOMEM;
+	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	/* one file may hold several documents, each a case or a list */
 	for (;;) {
@@ -396,13 +360,20 @@ int script_load_buffer(const char *name, const char *buf, size_t len,
 		}
 		c.doc = &doc;
 		c.ip_version = 4;
-		rv = load_root(&c, root, suite);
+		rv = load_root(&c, root, explicit_file);
 		yaml_document_delete(&doc);
 		docs++;
 		if (rv)
 			break;
 	}
 	yaml_parser_delete(&parser);
+	for (size_t i = 0; i < ld.n_files; i++) {
+		yaml_document_delete(&ld.files[i]->doc);
+		free(ld.files[i]->path);
+		free(ld.files[i]);
+	}
+	free(ld.files);
+	script_pool_free(pool);
 	if (!rv && !docs) {
 		diag_set(d, name, 1, 1, "expected a case (a mapping with id, target and steps) but the file is empty");
 		rv = SCRIPT_ERR_SCHEMA;
@@ -410,45 +381,36 @@ int script_load_buffer(const char *name, const char *buf, size_t len,
 	return rv;
 }
 
-static int load_file(const char *path, struct script_suite *suite,
-		     struct diag *d)
+int script_load_buffer(const char *name, const char *buf, size_t len,
+		       struct script_suite *suite, struct diag *d)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int rv;
+	return load_buffer(name, buf, len, NULL, NULL, false, suite, d);
+}
 
-	if (!f) {
-		diag_set(d, path, 0, 0, "cannot open: %s", strerror(errno));
+int script_load_buffer_with(const char *name, const char *buf, size_t len,
+			    script_reader rd, void *arg,
+			    struct script_suite *suite, struct diag *d)
+{
+	return load_buffer(name, buf, len, rd, arg, false, suite, d);
+}
+
+static int load_file(const char *path, bool explicit_file,
+		     struct script_suite *suite, struct diag *d)
+{
+	char *buf;
+	size_t len;
+	int rv = read_all(path, &buf, &len);
+
+	if (rv == -ENOMEM) {
+		diag_set(d, path, 0, 0, "out of memory");
+		return SCRIPT_ERR_NOMEM;
+	}
+	if (rv) {
+		diag_set(d, path, 0, 0, "cannot %s: %s", rv == -EIO ? "read" : "open",
+			 strerror(-rv));
 		return SCRIPT_ERR_IO;
 	}
-	for (;;) {
-		size_t got;
-
-		if (cap - len < 4096) {
-			char *nb = realloc(buf, cap ? cap * 2 : 8192);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return nomem(d, path);
-			}
-			buf = nb;
-			cap = cap ? cap * 2 : 8192;
-		}
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		diag_set(d, path, 0, 0, "cannot read: %s", strerror(errno));
-		free(buf);
-		fclose(f);
-		return SCRIPT_ERR_IO;
-	}
-	fclose(f);
-	rv = script_load_buffer(path, buf, len, suite, d);
+	rv = load_buffer(path, buf, len, NULL, NULL, explicit_file, suite, d);
 	free(buf);
 	return rv;
 }
@@ -485,7 +447,8 @@ static int collect(const char *dir, struct paths *ps, struct diag *d)
 		if (e->d_name[0] == '.')
 			continue;
 		if (asprintf(&p, "%s/%s", dir, e->d_name) < 0) {
-			rv = nomem(d, dir);
+			diag_set(d, dir, 0, 0, "out of memory");
+			rv = SCRIPT_ERR_NOMEM;
 			break;
 		}
 		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -503,7 +466,8 @@ static int collect(const char *dir, struct paths *ps, struct diag *d)
 
 			if (!nv) {
 				free(p);
-				rv = nomem(d, dir);
+				diag_set(d, dir, 0, 0, "out of memory");
+				rv = SCRIPT_ERR_NOMEM;
 				break;
 			}
 			ps->v = nv;
@@ -534,7 +498,7 @@ int script_load(const char *path, struct script_suite *suite, struct diag *d)
 		return SCRIPT_ERR_IO;
 	}
 	if (!S_ISDIR(st.st_mode))
-		return load_file(path, suite, d);
+		return load_file(path, true, suite, d);
 	rv = collect(path, &ps, d);
 	if (!rv && !ps.n) {
 		diag_set(d, path, 0, 0, "expected *.yaml or *.yml case files below this directory but found none");
@@ -543,7 +507,7 @@ int script_load(const char *path, struct script_suite *suite, struct diag *d)
 	if (!rv)
 		qsort(ps.v, ps.n, sizeof(*ps.v), cmp_path);
 	for (size_t i = 0; !rv && i < ps.n; i++)
-		rv = load_file(ps.v[i], suite, d);
+		rv = load_file(ps.v[i], false, suite, d);
 	for (size_t i = 0; i < ps.n; i++)
 		free(ps.v[i]);
 	free(ps.v);

@@ -62,30 +62,39 @@ static bool hex_toks(const struct tok *t, int n, struct script_opt *o, size_t ca
 	return true;
 }
 
-static bool sack_block(const struct tok *t, uint32_t blk[2])
+/* "L:R", each side a number or an expression. 0, 1 (malformed) or an error. */
+static int sack_block(const struct script_ctx *c, const yaml_node_t *n,
+		      const struct tok *t, struct script_expr blk[2])
 {
 	const char *colon = memchr(t->s, ':', t->len);
-	uint64_t l, r;
+	struct script_num l, r;
+	int rv;
 
-	if (!colon ||
-	    !script_parse_uint(t->s, (size_t)(colon - t->s), UINT32_MAX, &l) ||
-	    !script_parse_uint(colon + 1, t->len - (size_t)(colon - t->s) - 1,
-			       UINT32_MAX, &r))
-		return false;
-	blk[0] = (uint32_t)l;
-	blk[1] = (uint32_t)r;
-	return true;
+	if (!colon)
+		return 1;
+	if ((rv = script_num_text(c, n, "a sack block edge", t->s, (size_t)(colon - t->s),
+				  UINT32_MAX, 0, &l)) ||
+	    (rv = script_num_text(c, n, "a sack block edge", colon + 1,
+				  t->len - (size_t)(colon - t->s) - 1, UINT32_MAX, 0, &r)))
+		return rv;
+	blk[0] = l.lo;
+	blk[1] = r.lo;
+	return 0;
 }
 
-static bool sack_blocks(const struct tok *t, int n, struct script_opt *o)
+static int sack_blocks(const struct script_ctx *c, const yaml_node_t *n,
+		       const struct tok *t, int cnt, struct script_opt *o)
 {
-	if (n < 1 || n > WIRE_MAX_SACK)
-		return false;
-	for (int i = 0; i < n; i++)
-		if (!sack_block(&t[i], o->sack[i]))
-			return false;
-	o->n_sack = (uint8_t)n;
-	return true;
+	if (cnt < 1 || cnt > WIRE_MAX_SACK)
+		return 1;
+	for (int i = 0; i < cnt; i++) {
+		int rv = sack_block(c, n, &t[i], o->sack[i]);
+
+		if (rv)
+			return rv;
+	}
+	o->n_sack = (uint8_t)cnt;
+	return 0;
 }
 
 static int kind_of(const struct tok *t, int *kind)
@@ -223,18 +232,23 @@ static int parse_item(const struct script_ctx *c, const yaml_node_t *n,
 	case WIRE_TCPOPT_MSS:
 	case WIRE_TCPOPT_WSCALE:
 		good = nt == 2;
-		if (good && !script_num_text(t[1].s, t[1].len,
-					     kind == WIRE_TCPOPT_MSS ? UINT16_MAX : UINT8_MAX,
-					     ok, &o->a))
-			return script_yerr(c, n, "expected '%s' with a number 0..%u but found '%s'",
+		if (good && (rv = script_num_text(c, n, kind == WIRE_TCPOPT_MSS ? "mss" : "wscale",
+						  t[1].s, t[1].len,
+						  kind == WIRE_TCPOPT_MSS ? UINT16_MAX : UINT8_MAX,
+						  ok, &o->a)))
+			return rv < 0 ? rv :
+			       script_yerr(c, n, "expected '%s' with a number 0..%u but found '%s'",
 					   usage(kind, expect),
 					   kind == WIRE_TCPOPT_MSS ? 65535 : 255, s);
 		break;
 	case WIRE_TCPOPT_TS:
 		good = nt == 3;
-		if (good && (!script_num_text(t[1].s, t[1].len, UINT32_MAX, ok, &o->a) ||
-			     !script_num_text(t[2].s, t[2].len, UINT32_MAX, ok, &o->b)))
-			return script_yerr(c, n, "expected '%s' with numbers 0..4294967295 but found '%s'",
+		if (good && ((rv = script_num_text(c, n, "ts val", t[1].s, t[1].len,
+						   UINT32_MAX, ok, &o->a)) ||
+			     (rv = script_num_text(c, n, "ts ecr", t[2].s, t[2].len,
+						   UINT32_MAX, ok, &o->b))))
+			return rv < 0 ? rv :
+			       script_yerr(c, n, "expected '%s' with numbers 0..4294967295 but found '%s'",
 					   usage(kind, expect), s);
 		break;
 	case WIRE_TCPOPT_SACK:
@@ -242,7 +256,10 @@ static int parse_item(const struct script_ctx *c, const yaml_node_t *n,
 			o->a.k = SNUM_ANY;
 			good = true;
 		} else {
-			good = sack_blocks(t + 1, nt - 1, o);
+			rv = sack_blocks(c, n, t + 1, nt - 1, o);
+			if (rv < 0)
+				return rv;
+			good = rv == 0;
 		}
 		break;
 	case WIRE_TCPOPT_MD5:
@@ -326,11 +343,13 @@ static int any_absent(const struct script_ctx *c, const yaml_node_t *v,
 {
 	char b[64];
 
-	if (v->type == YAML_SCALAR_NODE && !script_ynull(v) &&
-	    script_num_text((const char *)v->data.scalar.value,
-			    v->data.scalar.length, 0, SNUM_OK_MATCH | SNUM_OK_ABSENT, a) &&
-	    a->k != SNUM_VALUE && a->k != SNUM_RANGE)
+	if (v->type == YAML_SCALAR_NODE && v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    (!strcmp((const char *)v->data.scalar.value, "any") ||
+	     !strcmp((const char *)v->data.scalar.value, "absent"))) {
+		*a = (struct script_num){ .k = v->data.scalar.value[1] == 'n' ? SNUM_ANY :
+								      SNUM_ABSENT };
 		return 0;
+	}
 	return script_yerr(c, v, "expected any or absent%s for options.%s but found %s",
 			   extra, key, script_ydescribe(v, b, sizeof(b)));
 }
@@ -366,7 +385,7 @@ static int map_text(const struct script_ctx *c, const yaml_node_t *v,
 {
 	struct tok t[MAX_TOKS] = {0};
 	char b[64];
-	int nt;
+	int nt, rv;
 	bool good;
 
 	if (v->type == YAML_SCALAR_NODE && !script_ynull(v) &&
@@ -383,8 +402,12 @@ static int map_text(const struct script_ctx *c, const yaml_node_t *v,
 	if (v->type != YAML_SCALAR_NODE || script_ynull(v) ||
 	    (nt = split((const char *)v->data.scalar.value, t)) < 0)
 		goto bad;
-	if (o->kind == WIRE_TCPOPT_SACK)
-		good = sack_blocks(t, nt, o);
+	if (o->kind == WIRE_TCPOPT_SACK) {
+		rv = sack_blocks(c, v, t, nt, o);
+		if (rv < 0)
+			return rv;
+		good = rv == 0;
+	}
 	else if (o->kind == WIRE_TCPOPT_FASTOPEN || !strcmp(key, "exp-fastopen"))
 		good = (nt == 1 && tok_is(&t[0], "request")) ? cookie(t, 0, true, o) :
 			nt > 0 && cookie(t, nt, true, o);

@@ -16,6 +16,7 @@ void script_seg_init(struct script_seg *seg)
 	memset(seg, 0, sizeof(*seg));
 	seg->doff = -1;
 	seg->reserved = -1;
+	seg->truncate = -1;
 	for (size_t i = 0; i < SCRIPT_MAX_OPTS; i++)
 		seg->opts[i].len_override = -1;
 }
@@ -27,6 +28,14 @@ void script_seg_free(struct script_seg *seg)
 }
 
 /* --- numbers --- */
+
+struct script_num script_num_value(uint32_t v)
+{
+	struct script_num n = { .k = SNUM_VALUE };
+
+	n.lo.v = n.hi.v = v;
+	return n;
+}
 
 static bool signed_part(const char *s, size_t len, uint64_t max, bool sgn,
 			int64_t *out)
@@ -45,44 +54,71 @@ static bool signed_part(const char *s, size_t len, uint64_t max, bool sgn,
 	return true;
 }
 
-static bool range_parts(const char *s1, size_t l1, const char *s2, size_t l2,
-			uint64_t max, bool sgn, struct script_num *out)
+/* One number: a literal or an expression. 0, 1 (not a number), or an error. */
+static int num_part(const struct script_ctx *c, const yaml_node_t *n,
+		    const char *what, const char *s, size_t len, uint64_t max,
+		    unsigned ok, struct script_expr *e, int64_t *cval)
 {
-	int64_t lo, hi;
-
-	if (!signed_part(s1, l1, max, sgn, &lo) ||
-	    !signed_part(s2, l2, max, sgn, &hi) || lo > hi)
-		return false;
-	*out = (struct script_num){ .k = SNUM_RANGE, .lo = (uint32_t)lo,
-				    .hi = (uint32_t)hi };
-	return true;
+	if (script_has_dollar(s, len))
+		return script_expr_text(c, n, what, s, len, max,
+					((ok & SNUM_OK_SIGNED) ? SEXPR_SIGNED : 0) |
+					((ok & SNUM_OK_STATIC) ? SEXPR_STATIC : 0), e, cval);
+	if (!signed_part(s, len, max, ok & SNUM_OK_SIGNED, cval))
+		return 1;
+	e->v = (uint32_t)*cval;
+	e->ref = NULL;
+	return 0;
 }
 
-bool script_num_text(const char *s, size_t len, uint64_t max, unsigned ok,
-		     struct script_num *out)
+static int range_parts(const struct script_ctx *c, const yaml_node_t *n,
+		       const char *what, const char *s1, size_t l1,
+		       const char *s2, size_t l2, uint64_t max, unsigned ok,
+		       struct script_num *out)
 {
-	bool sgn = ok & SNUM_OK_SIGNED;
-	int64_t v;
+	struct script_num r = { .k = SNUM_RANGE };
+	int64_t lo, hi;
+	int rv;
+
+	if ((rv = num_part(c, n, what, s1, l1, max, ok, &r.lo, &lo)) ||
+	    (rv = num_part(c, n, what, s2, l2, max, ok, &r.hi, &hi)))
+		return rv;
+	/* a range of constants must be in order; with variables only the
+	 * run time knows */
+	if (!r.lo.ref && !r.hi.ref && lo > hi)
+		return 1;
+	*out = r;
+	return 0;
+}
+
+int script_num_text(const struct script_ctx *c, const yaml_node_t *n,
+		    const char *what, const char *s, size_t len, uint64_t max,
+		    unsigned ok, struct script_num *out)
+{
+	struct script_num v = { .k = SNUM_VALUE };
+	int64_t cv;
+	int rv;
 
 	if ((ok & SNUM_OK_MATCH) && len == 3 && !memcmp(s, "any", 3)) {
 		*out = (struct script_num){ .k = SNUM_ANY };
-		return true;
+		return 0;
 	}
 	if ((ok & SNUM_OK_ABSENT) && len == 6 && !memcmp(s, "absent", 6)) {
 		*out = (struct script_num){ .k = SNUM_ABSENT };
-		return true;
+		return 0;
 	}
 	for (size_t i = 0; i + 1 < len; i++) {
 		if (s[i] != '.' || s[i + 1] != '.')
 			continue;
-		return (ok & SNUM_OK_MATCH) &&
-		       range_parts(s, i, s + i + 2, len - i - 2, max, sgn, out);
+		if (!(ok & SNUM_OK_MATCH))
+			return 1;
+		return range_parts(c, n, what, s, i, s + i + 2, len - i - 2, max, ok, out);
 	}
-	if (!signed_part(s, len, max, sgn, &v))
-		return false;
-	*out = (struct script_num){ .k = SNUM_VALUE, .lo = (uint32_t)v,
-				    .hi = (uint32_t)v };
-	return true;
+	rv = num_part(c, n, what, s, len, max, ok, &v.lo, &cv);
+	if (rv)
+		return rv;
+	v.hi = v.lo;
+	*out = v;
+	return 0;
 }
 
 static void num_expected(char *buf, size_t cap, uint64_t max, unsigned ok)
@@ -107,26 +143,33 @@ int script_ynum(const struct script_ctx *c, const yaml_node_t *n,
 		struct script_num *out)
 {
 	char exp[128], b[64];
+	int rv;
 
-	if (n && n->type == YAML_SCALAR_NODE && !script_ynull(n) &&
-	    script_num_text((const char *)n->data.scalar.value,
-			    n->data.scalar.length, max, ok, out))
-		return 0;
+	if (n && n->type == YAML_SCALAR_NODE && !script_ynull(n)) {
+		rv = script_num_text(c, n, what, (const char *)n->data.scalar.value,
+				     n->data.scalar.length, max, ok, out);
+		if (rv <= 0)
+			return rv;
+	}
 	if (n && n->type == YAML_SEQUENCE_NODE && (ok & SNUM_OK_MATCH) &&
-	    n->data.sequence.items.top - n->data.sequence.items.start == 2) {
+	    script_ylen(n) == 2) {
 		const yaml_node_t *a = script_ynode(c, n->data.sequence.items.start[0]);
 		const yaml_node_t *z = script_ynode(c, n->data.sequence.items.start[1]);
 
-		if (a->type == YAML_SCALAR_NODE && z->type == YAML_SCALAR_NODE &&
-		    range_parts((const char *)a->data.scalar.value, a->data.scalar.length,
-				(const char *)z->data.scalar.value, z->data.scalar.length,
-				max, ok & SNUM_OK_SIGNED, out))
-			return 0;
+		if (a->type == YAML_SCALAR_NODE && z->type == YAML_SCALAR_NODE) {
+			rv = range_parts(c, a, what, (const char *)a->data.scalar.value,
+					 a->data.scalar.length,
+					 (const char *)z->data.scalar.value,
+					 z->data.scalar.length, max, ok, out);
+			if (rv <= 0)
+				return rv;
+		}
 	}
 	num_expected(exp, sizeof(exp), max, ok);
 	if (!(ok & SNUM_OK_MATCH) && n && n->type == YAML_SCALAR_NODE &&
-	    script_num_text((const char *)n->data.scalar.value, n->data.scalar.length,
-			    UINT32_MAX, SNUM_OK_MATCH | (ok & SNUM_OK_SIGNED), &(struct script_num){ 0 }))
+	    script_num_text(c, n, what, (const char *)n->data.scalar.value, n->data.scalar.length,
+			    UINT32_MAX, SNUM_OK_MATCH | (ok & SNUM_OK_SIGNED),
+			    &(struct script_num){ 0 }) == 0)
 		return script_yerr(c, n, "expected %s for %s but found %s (ranges and any are for expect)",
 				   exp, what, script_ydescribe(n, b, sizeof(b)));
 	return script_yerr(c, n, "expected %s for %s but found %s", exp, what,
@@ -135,9 +178,9 @@ int script_ynum(const struct script_ctx *c, const yaml_node_t *n,
 
 /* --- durations --- */
 
-static bool duration_text(const char *s, uint32_t *ms)
+bool script_duration_text(const char *s, uint64_t *us)
 {
-	uint64_t ip = 0, frac = 0, scale = 1, unit_us, us;
+	uint64_t ip = 0, frac = 0, scale = 1, unit_us, v;
 	const char *p = s;
 
 	if (*p < '0' || *p > '9')
@@ -167,24 +210,22 @@ static bool duration_text(const char *s, uint32_t *ms)
 	else
 		return false;
 	/* round up: a deadline shorter than written would be a false failure */
-	us = ip * unit_us + (frac * unit_us + scale - 1) / scale;
-	us = (us + 999) / 1000;
-	if (us == 0 || us > MAX_DURATION_MS)
+	v = ip * unit_us + (frac * unit_us + scale - 1) / scale;
+	if (v == 0 || v > MAX_DURATION_MS * 1000ull)
 		return false;
-	*ms = (uint32_t)us;
+	*us = v;
 	return true;
 }
 
 int script_parse_duration(const struct script_ctx *c, const yaml_node_t *n,
 			  const char *what, uint32_t *ms)
 {
-	char b[64];
+	uint64_t us;
+	int rv = script_parse_duration_us(c, n, what, &us);
 
-	if (n && n->type == YAML_SCALAR_NODE && !script_ynull(n) &&
-	    duration_text((const char *)n->data.scalar.value, ms))
-		return 0;
-	return script_yerr(c, n, "expected a duration with a unit (us, ms or s; e.g. 300ms, 1.5s), above 0 and at most 3600s, for %s but found %s",
-			   what, script_ydescribe(n, b, sizeof(b)));
+	if (!rv)
+		*ms = (uint32_t)((us + 999) / 1000);
+	return rv;
 }
 
 /* --- flags --- */
@@ -234,7 +275,7 @@ static int parse_flags_node(const struct script_ctx *c, const yaml_node_t *n,
 {
 	const char *s;
 	size_t bad;
-	int rv = script_ystring(c, n, "flags made of S F R P A U E C . (or none)", &s);
+	int rv = script_ytext(c, n, "flags made of S F R P A U E C . (or none)", &s);
 
 	if (rv)
 		return rv;
@@ -288,7 +329,7 @@ static int parse_payload(const struct script_ctx *c, const yaml_node_t *n,
 		len = strlen(s) / 2;
 		seg->data = malloc(len ? len : 1);
 		if (!seg->data)
-			return SCRIPT_ERR_NOMEM;
+			return script_nomem(c);
 		got = script_parse_hex(s, seg->data, len);
 		if (got < 0)
 			return script_yerr(c, n, "expected hex bytes like \"de ad be ef\" for hex but found '%s'",
@@ -304,7 +345,7 @@ static int parse_payload(const struct script_ctx *c, const yaml_node_t *n,
 		len = n->data.scalar.length;
 		seg->data = malloc(len ? len : 1);
 		if (!seg->data)
-			return SCRIPT_ERR_NOMEM;
+			return script_nomem(c);
 		memcpy(seg->data, n->data.scalar.value, len);
 	}
 	if (len > MAX_PAYLOAD)
@@ -319,7 +360,7 @@ static int parse_bad_ok(const struct script_ctx *c, const yaml_node_t *n,
 			const char *what, bool *bad)
 {
 	const char *s;
-	int rv = script_ystring(c, n, "bad or ok", &s);
+	int rv = script_ytext(c, n, "bad or ok", &s);
 
 	if (rv)
 		return rv;
@@ -332,13 +373,39 @@ static int parse_bad_ok(const struct script_ctx *c, const yaml_node_t *n,
 
 static const char *const send_keys[] = {
 	"flags", "seq", "ack", "win", "urg", "options", "data", "hex", "len",
-	"checksum", "ip_checksum", "doff", "reserved", "ttl", "tos",
-	"flow_label", NULL
+	"checksum", "ip_checksum", "doff", "reserved", "truncate", "ttl", "tos",
+	"ecn", "flow_label", "at", "at_abs", NULL
 };
 static const char *const expect_keys[] = {
 	"flags", "seq", "ack", "win", "urg", "options", "data", "hex", "len",
-	"ttl", "tos", "flow_label", "within", NULL
+	"ttl", "tos", "ecn", "flow_label", "within", "at", "at_abs", "tolerance",
+	"capture", NULL
 };
+
+/* ecn: a codepoint name or 0..3 (expect: also a range or any) */
+static int parse_ecn(const struct script_ctx *c, const yaml_node_t *n,
+		     unsigned ok, struct script_num *out)
+{
+	static const char *const names[] = { "not-ect", "ect1", "ect0", "ce" };
+
+	if (n->type == YAML_SCALAR_NODE)
+		for (unsigned i = 0; i < 4; i++)
+			if (!strcmp((const char *)n->data.scalar.value, names[i])) {
+				*out = script_num_value(i);
+				return 0;
+			}
+	if (n->type == YAML_SCALAR_NODE && !script_ynull(n) &&
+	    script_num_text(c, n, "ecn", (const char *)n->data.scalar.value,
+			    n->data.scalar.length, 3, ok, out) == 0)
+		return 0;
+	{
+		char b[64];
+
+		return script_yerr(c, n, "expected not-ect, ect1, ect0, ce or 0..3%s for ecn but found %s",
+				   ok & SNUM_OK_MATCH ? " (or a range, or any)" : "",
+				   script_ydescribe(n, b, sizeof(b)));
+	}
+}
 
 static int parse_key(const struct script_ctx *c, const yaml_node_t *k,
 		     const yaml_node_t *v, enum script_step_kind kind,
@@ -370,7 +437,8 @@ static int parse_key(const struct script_ctx *c, const yaml_node_t *k,
 		return parse_payload(c, v, key[0] == 'h', seg);
 	}
 	if (!strcmp(key, "len"))
-		return script_ynum(c, v, "len", MAX_PAYLOAD, ok, &seg->len);
+		return script_ynum(c, v, "len", MAX_PAYLOAD,
+				   kind == SCRIPT_SEND ? SNUM_OK_STATIC : ok, &seg->len);
 	if (!strcmp(key, "checksum"))
 		return parse_bad_ok(c, v, "checksum", &seg->bad_tcp_csum);
 	if (!strcmp(key, "ip_checksum")) {
@@ -378,6 +446,15 @@ static int parse_key(const struct script_ctx *c, const yaml_node_t *k,
 			return script_yerr(c, k, "expected no ip_checksum on an IPv6 target (IPv6 has no header checksum)");
 		return parse_bad_ok(c, v, "ip_checksum", &seg->bad_ip_csum);
 	}
+	if (!strcmp(key, "truncate")) {
+		rv = script_yuint(c, v, "truncate (bytes of TCP header to keep)", 60, &u);
+		seg->truncate = (int)u;
+		return rv;
+	}
+	if (!strcmp(key, "ecn"))
+		return parse_ecn(c, v, ok, &seg->ecn);
+	if (!strcmp(key, "capture"))
+		return script_parse_capture(c, v, st);
 	if (!strcmp(key, "doff") || !strcmp(key, "reserved")) {
 		rv = script_yuint(c, v, key, 15, &u);
 		if (key[0] == 'd')
@@ -395,8 +472,9 @@ static int parse_key(const struct script_ctx *c, const yaml_node_t *k,
 			return script_yerr(c, k, "expected flow_label only on an IPv6 target (target: {ip: 6})");
 		return script_ynum(c, v, "flow_label", 0xFFFFF, ok, &seg->flow_label);
 	}
-	if (!strcmp(key, "within"))
-		return script_parse_duration(c, v, "within", &st->within_ms);
+	if (!strcmp(key, "within") || !strcmp(key, "at") || !strcmp(key, "at_abs") ||
+	    !strcmp(key, "tolerance"))
+		return script_parse_timing(c, k, v, st);
 	return script_yerr(c, k, "internal: unhandled key '%s'", key);
 }
 
@@ -407,12 +485,12 @@ static int generate_payload(const struct script_ctx *c, const yaml_node_t *n,
 {
 	if (seg->data_set)
 		return script_yerr(c, n, "expected either data/hex or len in send, not both");
-	seg->data = malloc(seg->len.lo ? seg->len.lo : 1);
+	seg->data = malloc(seg->len.lo.v ? seg->len.lo.v : 1);
 	if (!seg->data)
-		return SCRIPT_ERR_NOMEM;
-	for (uint32_t i = 0; i < seg->len.lo; i++)
+		return script_nomem(c);
+	for (uint32_t i = 0; i < seg->len.lo.v; i++)
 		seg->data[i] = (uint8_t)('a' + i % 26);
-	seg->data_len = seg->len.lo;
+	seg->data_len = seg->len.lo.v;
 	seg->data_set = true;
 	return 0;
 }
@@ -426,7 +504,7 @@ int script_parse_seg(const struct script_ctx *c, const yaml_node_t *n,
 	int rv;
 
 	script_seg_init(seg);
-	st->within_ms = 1000;
+	st->within_ms = 0;
 	rv = script_ykeys(c, n, where, kind == SCRIPT_SEND ? send_keys : expect_keys);
 	if (rv)
 		return rv;
@@ -436,8 +514,14 @@ int script_parse_seg(const struct script_ctx *c, const yaml_node_t *n,
 		if (rv)
 			return rv;
 	}
-	if (kind != SCRIPT_SEND)
+	if (st->tol.set && st->timing == SCRIPT_AT_NOW)
+		return script_yerr(c, script_yget(c, n, "tolerance"),
+				   "expected at or at_abs with tolerance (a tolerance is around an arrival time)");
+	if (kind != SCRIPT_SEND) {
+		if (!st->within_ms && st->timing == SCRIPT_AT_NOW)
+			st->within_ms = 1000;
 		return 0;
+	}
 	if (seg->len.k == SNUM_VALUE) {
 		rv = generate_payload(c, script_yget(c, n, "len"), seg);
 		if (rv)

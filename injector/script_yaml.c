@@ -99,9 +99,21 @@ static unsigned distance(const char *a, const char *b)
 	return row[lb];
 }
 
-static int unknown_key(const struct script_ctx *c, const yaml_node_t *k,
-		       const char *key, const char *where,
-		       const char *const *allowed)
+void script_diag_append(struct diag *d, const char *fmt, ...)
+{
+	size_t off = strlen(d->msg);
+	va_list ap;
+
+	if (off + 1 >= sizeof(d->msg))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(d->msg + off, sizeof(d->msg) - off, fmt, ap);
+	va_end(ap);
+}
+
+int script_yunknown(const struct script_ctx *c, const yaml_node_t *k,
+		    const char *what, const char *key, const char *where,
+		    const char *const *allowed)
 {
 	char list[256] = "", hint[64] = "";
 	size_t off = 0;
@@ -110,19 +122,20 @@ static int unknown_key(const struct script_ctx *c, const yaml_node_t *k,
 	for (size_t i = 0; allowed[i]; i++) {
 		unsigned dist = distance(key, allowed[i]);
 
-		off += (size_t)snprintf(list + off, off < sizeof(list) ?
-					sizeof(list) - off : 0, "%s%s",
-					i ? ", " : "", allowed[i]);
-		if (off >= sizeof(list))
-			off = sizeof(list) - 1;
+		/* a list too long for one line ends in "..." between names */
+		if (off + strlen(allowed[i]) + 7 < sizeof(list))
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+						i ? ", " : "", allowed[i]);
+		else if (!strstr(list, "..."))
+			off += (size_t)snprintf(list + off, sizeof(list) - off, ", ...");
 		if (dist < best) {
 			best = dist;
 			snprintf(hint, sizeof(hint), " (did you mean '%s'?)",
 				 allowed[i]);
 		}
 	}
-	return script_yerr(c, k, "unknown key '%s' in %s; expected one of: %s%s",
-			   key, where, list, hint);
+	return script_yerr(c, k, "unknown %s '%s' in %s; expected one of: %s%s",
+			   what, key, where, list, hint);
 }
 
 int script_ykeys(const struct script_ctx *c, const yaml_node_t *n,
@@ -147,7 +160,7 @@ int script_ykeys(const struct script_ctx *c, const yaml_node_t *n,
 			if (!strcmp(key, allowed[i]))
 				break;
 		if (!allowed[i])
-			return unknown_key(c, k, key, where, allowed);
+			return script_yunknown(c, k, "key", key, where, allowed);
 		/* libyaml accepts duplicate keys; a second value would be
 		 * silently ignored, so refuse it */
 		for (q = n->data.mapping.pairs.start; q < p; q++) {
@@ -215,11 +228,50 @@ bool script_parse_uint(const char *s, size_t len, uint64_t max, uint64_t *out)
 	return true;
 }
 
+size_t script_ylen(const yaml_node_t *n)
+{
+	if (!n)
+		return 0;
+	if (n->type == YAML_SEQUENCE_NODE)
+		return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	if (n->type == YAML_MAPPING_NODE)
+		return (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	return 0;
+}
+
+int script_ybool(const struct script_ctx *c, const yaml_node_t *n,
+		 const char *what, bool *out)
+{
+	const char *s;
+	char b[64];
+
+	if (n && n->type == YAML_SCALAR_NODE && !script_ynull(n)) {
+		if (script_ytext(c, n, what, &s))
+			return SCRIPT_ERR_SCHEMA;
+		if (!strcmp(s, "true") || !strcmp(s, "false")) {
+			*out = s[0] == 't';
+			return 0;
+		}
+	}
+	return script_yerr(c, n, "expected true or false for %s but found %s",
+			   what, script_ydescribe(n, b, sizeof(b)));
+}
+
 int script_yuint(const struct script_ctx *c, const yaml_node_t *n,
 		 const char *what, uint64_t max, uint64_t *out)
 {
 	char b[64];
 
+	if (n && n->type == YAML_SCALAR_NODE &&
+	    script_has_dollar((const char *)n->data.scalar.value, n->data.scalar.length)) {
+		struct script_expr e;
+		int rv = script_expr_text(c, n, what, (const char *)n->data.scalar.value,
+					  n->data.scalar.length, max, SEXPR_STATIC, &e, NULL);
+
+		if (!rv)
+			*out = e.v;
+		return rv;
+	}
 	if (n && n->type == YAML_SCALAR_NODE &&
 	    script_parse_uint((const char *)n->data.scalar.value,
 			      n->data.scalar.length, max, out))

@@ -121,7 +121,7 @@ static const char *diff_of(const struct script_seg *seg, const struct match_flow
 {
 	static char buf[1024];
 	struct match_diff diff;
-	bool ok = match_expect(seg, f, p, &diff);
+	bool ok = match_expect(seg, NULL, f, p, &diff);
 
 	match_diff_str(&diff, buf, sizeof(buf));
 	assert_int_equal(ok, diff.n == 0);
@@ -137,7 +137,7 @@ static void test_match_send_maps_relative_numbers_and_defaults(void **state)
 	unsigned ef = 99;
 	const struct script_seg *seg = seg_of(*state, "send: {flags: PA, seq: 1, ack: 1, data: \"hello\"}", 4);
 
-	assert_int_equal(match_build_send(seg, &f, &p, &ef), 0);
+	assert_int_equal(match_build_send(seg, NULL, &f, &p, &ef), 0);
 	assert_int_equal(ef, 0);
 	assert_int_equal(p.link, WIRE_LINK_ETHERNET);
 	assert_memory_equal(p.l2.src, f.tester_mac, 6);
@@ -167,7 +167,7 @@ static void test_match_send_maps_relative_numbers_and_defaults(void **state)
 
 	/* a SYN without ack sends 0 in the ack field */
 	seg = seg_of(*state, "send: {flags: S, win: 1024, urg: 3, ttl: 1, tos: 0x10}", 4);
-	assert_int_equal(match_build_send(seg, &f, &p, &ef), 0);
+	assert_int_equal(match_build_send(seg, NULL, &f, &p, &ef), 0);
 	assert_int_equal(p.tcp.seq, TESTER_ISN);
 	assert_int_equal(p.tcp.ack, 0);
 	assert_int_equal(p.tcp.win, 1024);
@@ -185,11 +185,11 @@ static void test_match_send_wraps_sequence_space_at_2_32(void **state)
 
 	f.tester_isn = 0xFFFFFFFFu;
 	f.target_isn = 0xFFFFFFF0u;
-	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: A, seq: 2, ack: 0x20}", 4),
+	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: A, seq: 2, ack: 0x20}", 4), NULL,
 					  &f, &p, &ef), 0);
 	assert_int_equal(p.tcp.seq, 1);
 	assert_int_equal(p.tcp.ack, 0x10);
-	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: A, seq: -1, ack: -16}", 4),
+	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: A, seq: -1, ack: -16}", 4), NULL,
 					  &f, &p, &ef), 0);
 	assert_int_equal(p.tcp.seq, 0xFFFFFFFEu);
 	assert_int_equal(p.tcp.ack, 0xFFFFFFE0u);
@@ -201,13 +201,13 @@ static void test_match_send_absolute_and_unknown_target_isn(void **state)
 	struct wire_pkt p;
 	unsigned ef;
 
-	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: R, seq: {abs: 5}, ack: {abs: 7}}", 4),
+	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: R, seq: {abs: 5}, ack: {abs: 7}}", 4), NULL,
 					  &f, &p, &ef), 0);
 	assert_int_equal(p.tcp.seq, 5);
 	assert_int_equal(p.tcp.ack, 7);
 	/* no target ISN yet: a relative ack is taken as the wire value */
 	f.target_isn_known = false;
-	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: A, seq: 1, ack: 1234}", 4),
+	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: A, seq: 1, ack: 1234}", 4), NULL,
 					  &f, &p, &ef), 0);
 	assert_int_equal(p.tcp.seq, TESTER_ISN + 1);
 	assert_int_equal(p.tcp.ack, 1234);
@@ -223,7 +223,7 @@ static void test_match_send_options_in_script_order(void **state)
 		"send: {flags: SA, ack: 1, options: [mss 1460, sackOK, ts 100 0, nop, wscale 7, "
 		"sack 1:100, kind 253 hex 0102]}", 4);
 
-	assert_int_equal(match_build_send(seg, &f, &p, &ef), 0);
+	assert_int_equal(match_build_send(seg, NULL, &f, &p, &ef), 0);
 	assert_int_equal(t->n_opts, 7);
 	assert_int_equal(t->opts[0].kind, WIRE_TCPOPT_MSS);
 	assert_int_equal(t->opts[0].len, 4);
@@ -255,7 +255,7 @@ static void test_match_send_options_in_script_order(void **state)
 
 	seg = seg_of(*state, "send: {flags: S, options: [md5 00112233445566778899aabbccddeeff, "
 			     "exp-fastopen 01020304]}", 4);
-	assert_int_equal(match_build_send(seg, &f, &p, &ef), 0);
+	assert_int_equal(match_build_send(seg, NULL, &f, &p, &ef), 0);
 	assert_true(t->has_md5);
 	assert_int_equal(t->md5[15], 0xff);
 	assert_int_equal(t->opts[0].len, 18);
@@ -266,7 +266,7 @@ static void test_match_send_options_in_script_order(void **state)
 	assert_memory_equal(t->fo_cookie, "\x01\x02\x03\x04", 4);
 
 	seg = seg_of(*state, "send: {flags: S, options: [fastopen]}", 4);
-	assert_int_equal(match_build_send(seg, &f, &p, &ef), 0);
+	assert_int_equal(match_build_send(seg, NULL, &f, &p, &ef), 0);
 	assert_true(t->has_fastopen);
 	assert_false(t->fo_exp);
 	assert_int_equal(t->fo_cookie_len, 0);
@@ -279,19 +279,19 @@ static void test_match_send_faults_become_emit_flags(void **state)
 	struct wire_pkt p;
 	unsigned ef;
 
-	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: S, checksum: bad}", 4),
+	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: S, checksum: bad}", 4), NULL,
 					  &f, &p, &ef), 0);
 	assert_int_equal(ef, WIRE_EMIT_BAD_TCP_CSUM);
-	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: S, ip_checksum: bad}", 4),
+	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: S, ip_checksum: bad}", 4), NULL,
 					  &f, &p, &ef), 0);
 	assert_int_equal(ef, WIRE_EMIT_BAD_IP_CSUM);
-	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: S, doff: 3, reserved: 9}", 4),
+	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: S, doff: 3, reserved: 9}", 4), NULL,
 					  &f, &p, &ef), 0);
 	assert_int_equal(ef, WIRE_EMIT_KEEP_DOFF);
 	assert_int_equal(p.tcp.doff, 3);
 	assert_int_equal(p.tcp.reserved, 9);
 	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: S, options: [mss 1460 len 3, "
-							 "kind 99 len 6 hex 01]}", 4),
+							 "kind 99 len 6 hex 01]}", 4), NULL,
 					  &f, &p, &ef), 0);
 	assert_int_equal(ef, 0);
 	assert_int_equal(p.tcp.opts[0].len, 3);
@@ -310,7 +310,7 @@ static void test_match_send_ipv6(void **state)
 	f.ip_version = 6;
 	memcpy(f.tester_addr, tst, 16);
 	memcpy(f.target_addr, tgt, 16);
-	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: S, flow_label: 0x12345, ttl: 9}", 6),
+	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: S, flow_label: 0x12345, ttl: 9}", 6), NULL,
 					  &f, &p, &ef), 0);
 	assert_int_equal(p.l2.ethertype, WIRE_ETHERTYPE_IPV6);
 	assert_int_equal(p.ip.version, 6);
@@ -322,7 +322,7 @@ static void test_match_send_ipv6(void **state)
 	assert_memory_equal(p.ip.dst, tgt, 16);
 
 	f.ip_version = 5;
-	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: S}", 4), &f, &p, &ef),
+	assert_int_equal(match_build_send(seg_of(*state, "send: {flags: S}", 4), NULL, &f, &p, &ef),
 			 WIRE_ERR_INVAL);
 }
 
@@ -339,7 +339,7 @@ static void test_match_send_round_trips_through_emit_and_decode(void **state)
 		"send: {flags: PA, seq: 1, ack: 1, data: \"abc\", checksum: bad, "
 		"options: [nop, nop, ts 7 9, sack 10:20 30:40, exp-fastopen 0a0b0c0d]}", 4);
 
-	assert_int_equal(match_build_send(seg, &f, &p, &ef), 0);
+	assert_int_equal(match_build_send(seg, NULL, &f, &p, &ef), 0);
 	assert_int_equal(wire_emit(&p, seg->data, seg->data_len, ef, frame, sizeof(frame), &len), 0);
 	assert_int_equal(wire_decode(WIRE_LINK_ETHERNET, frame, (uint32_t)len, (uint32_t)len, &d), 0);
 	assert_true(d.has_tcp);
@@ -624,7 +624,7 @@ static void test_match_diff_str_joins_truncates_and_caps(void **state)
 	p.tcp.n_opts = 0;
 	for (int i = 0; i < 20; i++)
 		add_opt(&p, WIRE_TCPOPT_NOP, 1);
-	assert_false(match_expect(seg_of(*state, "expect: {flags: R, options: []}", 4), &f, &p, &diff));
+	assert_false(match_expect(seg_of(*state, "expect: {flags: R, options: []}", 4), NULL, &f, &p, &diff));
 	assert_int_equal(diff.n, MATCH_MAX_DIFFS);
 	assert_string_equal(diff.d[0].field, "flags");
 	assert_string_equal(diff.d[15].field, "options[14]");

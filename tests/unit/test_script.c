@@ -1,60 +1,7 @@
 /* Unit tests: the YAML script loader (injector/script*.c). Every construct
  * of docs/yaml.md parsed into the model, and every error with its exact
  * file:line:column and what it says was expected. */
-#define _GNU_SOURCE
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cmocka.h>
-
-#include "script.h"
-#include "wire.h"
-
-/* Three lines before the first step: steps start on line 4, column 5. */
-#define HDR "id: t\ntarget: {port: 80}\nsteps:\n"
-
-static const struct script_case *load_ok(struct script_suite *s, const char *yaml)
-{
-	struct diag d;
-	char msg[700];
-	int rv = script_load_buffer("t.yaml", yaml, strlen(yaml), s, &d);
-
-	if (rv) {
-		diag_format(&d, msg, sizeof(msg));
-		fail_msg("unexpected load error %d: %s", rv, msg);
-	}
-	assert_true(s->n_cases >= 1);
-	return &s->cases[s->n_cases - 1];
-}
-
-/* One step after HDR; returns it. */
-static const struct script_step *step_ok(struct script_suite *s, const char *step)
-{
-	char yaml[1024];
-	const struct script_case *k;
-
-	snprintf(yaml, sizeof(yaml), HDR "  - %s\n", step);
-	k = load_ok(s, yaml);
-	assert_int_equal(k->n_steps, 1);
-	return &k->steps[0];
-}
-
-static void assert_num(const struct script_num *n, enum script_num_kind k,
-		       uint32_t lo, uint32_t hi)
-{
-	assert_int_equal(n->k, k);
-	if (k == SNUM_VALUE || k == SNUM_RANGE) {
-		assert_int_equal(n->lo, lo);
-		assert_int_equal(n->hi, hi);
-	}
-}
+#include "test_script.h"
 
 /* --- the model --- */
 
@@ -241,10 +188,10 @@ static void test_script_send_options_in_list_order(void **state)
 	o = &st->seg.opts[2];
 	assert_int_equal(o->kind, WIRE_TCPOPT_SACK);
 	assert_int_equal(o->n_sack, 2);
-	assert_int_equal(o->sack[0][0], 1);
-	assert_int_equal(o->sack[0][1], 100);
-	assert_int_equal(o->sack[1][0], 200);
-	assert_int_equal(o->sack[1][1], 300);
+	assert_int_equal(o->sack[0][0].v, 1);
+	assert_int_equal(o->sack[0][1].v, 100);
+	assert_int_equal(o->sack[1][0].v, 200);
+	assert_int_equal(o->sack[1][1].v, 300);
 	script_suite_free(&s);
 }
 
@@ -318,7 +265,7 @@ static void test_script_expect_option_list_takes_wildcards(void **state)
 	assert_num(&o[3].b, SNUM_VALUE, 100, 100);
 	assert_int_equal(o[4].kind, WIRE_TCPOPT_SACK_OK);
 	assert_int_equal(o[5].n_sack, 1);
-	assert_int_equal(o[5].sack[0][1], 100);
+	assert_int_equal(o[5].sack[0][1].v, 100);
 	assert_num(&o[6].a, SNUM_RANGE, 1000, 1460);
 	assert_num(&o[7].a, SNUM_ANY, 0, 0);         /* md5: any digest */
 	assert_int_equal(o[7].raw_len, 0);
@@ -369,7 +316,7 @@ static void test_script_expect_option_map_any_absent_values(void **state)
 	assert_num(&o->b, SNUM_VALUE, 100, 100);
 	o = find_kind(&st->seg, WIRE_TCPOPT_SACK);
 	assert_int_equal(o->n_sack, 2);
-	assert_int_equal(o->sack[1][0], 200);
+	assert_int_equal(o->sack[1][0].v, 200);
 	o = find_kind(&st->seg, WIRE_TCPOPT_FASTOPEN);
 	assert_int_equal(o->a.k, SNUM_UNSET);
 	assert_int_equal(o->raw_len, 0);
@@ -503,26 +450,6 @@ static void test_script_list_of_cases_and_several_documents(void **state)
 	script_suite_free(&s);
 }
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static void remove_tree(const char *dir)
-{
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-}
-
 static void test_script_directory_loads_sorted_by_path(void **state)
 {
 	char tmpl[] = "/tmp/tcpspec-script-XXXXXX", sub[600], path[600];
@@ -610,261 +537,6 @@ static void test_script_loads_append_and_ids_stay_unique(void **state)
 	script_suite_free(&s);
 }
 
-/* --- errors: exact place and what was expected --- */
-
-struct err_case {
-	const char *yaml;
-	int rv;
-	unsigned line, col;
-	const char *want[2];     /* substrings of the message */
-};
-
-static void check_errors(const struct err_case *e, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct script_suite s = { 0 };
-		struct diag d;
-		char msg[700];
-		int rv = script_load_buffer("t.yaml", e[i].yaml, strlen(e[i].yaml), &s, &d);
-
-		diag_format(&d, msg, sizeof(msg));
-		if (rv != e[i].rv || d.line != e[i].line || d.col != e[i].col ||
-		    strcmp(d.file, "t.yaml") ||
-		    !strstr(d.msg, e[i].want[0]) ||
-		    (e[i].want[1] && !strstr(d.msg, e[i].want[1])))
-			fail_msg("case %zu: got rv %d, '%s'; wanted rv %d at t.yaml:%u:%u with '%s'",
-				 i, rv, msg, e[i].rv, e[i].line, e[i].col, e[i].want[0]);
-		script_suite_free(&s);
-	}
-}
-
-#define SCHEMA SCRIPT_ERR_SCHEMA
-#define NCASES(a) (sizeof(a) / sizeof((a)[0]))
-
-static void test_script_error_case_keys(void **state)
-{
-	static const struct err_case e[] = {
-		{ "id: t\ntarget: {port: 80}\nstpes: []\n", SCHEMA, 3, 1,
-		  { "unknown key 'stpes' in case; expected one of: id, title, rfc, level, target, isn, steps",
-		    "did you mean 'steps'?" } },
-		{ "target: {port: 80}\nsteps: [send: {flags: S}]\n", SCHEMA, 1, 1,
-		  { "expected id in case" } },
-		{ "id: t\nsteps: [send: {flags: S}]\n", SCHEMA, 1, 1,
-		  { "expected target in case" } },
-		{ "id: t\ntarget: {port: 80}\n", SCHEMA, 1, 1,
-		  { "expected steps in case" } },
-		{ "id: t\ntarget: {port: 80}\nsteps: []\n", SCHEMA, 3, 8,
-		  { "expected at least one step" } },
-		{ "id: t\ntarget: {port: 80}\nsteps: {send: x}\n", SCHEMA, 3, 8,
-		  { "expected a list of steps but found a mapping" } },
-		{ "- id: a\n  target: {port: 1}\n  steps: [send: {flags: S}]\n"
-		  "- id: a\n  target: {port: 1}\n  steps: [send: {flags: S}]\n", SCHEMA, 4, 7,
-		  { "duplicate id 'a', first used by the case at t.yaml:1", "expected a unique id" } },
-		{ "id: t\ntarget: {port: 0}\nsteps: [send: {flags: S}]\n", SCHEMA, 2, 16,
-		  { "expected a number 1..65535 for port but found '0'" } },
-		{ "id: t\ntarget: {port: 70000}\nsteps: [send: {flags: S}]\n", SCHEMA, 2, 16,
-		  { "expected a number 1..65535 for port but found '70000'" } },
-		{ "id: t\ntarget: {ip: 4}\nsteps: [send: {flags: S}]\n", SCHEMA, 2, 9,
-		  { "expected port in target" } },
-		{ "id: t\ntarget: {port: 80, ip: 5}\nsteps: [send: {flags: S}]\n", SCHEMA, 2, 24,
-		  { "expected 4 or 6 for ip but found '5'" } },
-		{ "id: t\ntarget: {port: 80, role: client}\nsteps: [send: {flags: S}]\n", SCHEMA, 2, 26,
-		  { "expected role server or closed but found 'client'" } },
-		{ "id: t\nlevel: must\ntarget: {port: 80}\nsteps: [send: {flags: S}]\n", SCHEMA, 2, 8,
-		  { "expected a level (MUST, SHOULD or MAY) but found 'must'" } },
-		{ "id: [t]\ntarget: {port: 80}\nsteps: [send: {flags: S}]\n", SCHEMA, 1, 5,
-		  { "expected a string for id but found a list" } },
-		{ "id: t\nisn: 4294967296\ntarget: {port: 80}\nsteps: [send: {flags: S}]\n", SCHEMA, 2, 6,
-		  { "expected a number 0..4294967295 for isn but found '4294967296'" } },
-		{ "# only a comment\n", SCHEMA, 1, 1,
-		  { "expected a case (a mapping with id, target and steps) but the file is empty" } },
-		{ "hello\n", SCHEMA, 1, 1,
-		  { "expected a case (a mapping with id, target and steps) or a list of cases but found 'hello'" } },
-		{ "- a\n", SCHEMA, 1, 3,
-		  { "expected a case (a mapping with id, target and steps) but found 'a'" } },
-	};
-
-	(void)state;
-	check_errors(e, NCASES(e));
-}
-
-static void test_script_error_steps(void **state)
-{
-	static const struct err_case e[] = {
-		{ HDR "  - app: {close: true}\n", SCHEMA, 4, 5,
-		  { "unknown key 'app' in step; expected one of: send, expect, expect_none" } },
-		{ HDR "  - send: {flags: S}\n    expect: {}\n", SCHEMA, 4, 5,
-		  { "expected one step per list item (send, expect or expect_none) but found 2 keys" } },
-		{ HDR "  - 5\n", SCHEMA, 4, 5,
-		  { "expected a step (send: ..., expect: ... or expect_none: ...) but found '5'" } },
-		{ HDR "  - expect_none: {}\n", SCHEMA, 4, 18,
-		  { "expected for in expect_none (e.g. expect_none: {for: 300ms})" } },
-		{ HDR "  - expect_none: {for: 1s, within: 1s}\n", SCHEMA, 4, 28,
-		  { "unknown key 'within' in expect_none; expected one of: for" } },
-		{ HDR "  - send: {seq: 0}\n", SCHEMA, 4, 11,
-		  { "expected flags in send" } },
-		{ HDR "  - send: {flags: A}\n", SCHEMA, 4, 11,
-		  { "expected ack in a send with the ACK flag" } },
-		{ HDR "  - send: {flags: S, within: 1s}\n", SCHEMA, 4, 22,
-		  { "unknown key 'within' in send; expected one of: flags, seq, ack, win" } },
-		{ HDR "  - expect: {checksum: bad}\n", SCHEMA, 4, 14,
-		  { "unknown key 'checksum' in expect; expected one of: flags" } },
-		{ HDR "  - send: {flags: S, flags: A}\n", SCHEMA, 4, 22,
-		  { "duplicate key 'flags' in send (first at line 4)" } },
-		{ HDR "  - send: [flags, S]\n", SCHEMA, 4, 11,
-		  { "expected a mapping for send but found a list" } },
-	};
-
-	(void)state;
-	check_errors(e, NCASES(e));
-}
-
-static void test_script_error_values(void **state)
-{
-	static const struct err_case e[] = {
-		{ HDR "  - send: {flags: SX}\n", SCHEMA, 4, 19,
-		  { "expected flags made of S F R P A U E C . (or none) but found 'X' in 'SX'" } },
-		{ HDR "  - send: {flags: SS}\n", SCHEMA, 4, 19,
-		  { "expected each flag once in 'SS' but found 'S' again" } },
-		{ HDR "  - send: {flags: S, win: abc}\n", SCHEMA, 4, 27,
-		  { "expected a number 0..65535 for win but found 'abc'" } },
-		{ HDR "  - expect: {win: 65536}\n", SCHEMA, 4, 19,
-		  { "expected a number 0..65535, a range lo..hi, [lo, hi] or any for win but found '65536'" } },
-		{ HDR "  - expect: {win: 5..1}\n", SCHEMA, 4, 19,
-		  { "expected a number 0..65535, a range lo..hi" } },
-		{ HDR "  - expect: {seq: 1.5}\n", SCHEMA, 4, 19,
-		  { "expected a number (negative allowed), a range lo..hi, [lo, hi] or any for seq but found '1.5'" } },
-		{ HDR "  - send: {flags: S, seq: 1..5}\n", SCHEMA, 4, 27,
-		  { "for seq but found '1..5' (ranges and any are for expect)" } },
-		{ HDR "  - send: {flags: S, seq: {ab: 1}}\n", SCHEMA, 4, 28,
-		  { "unknown key 'ab' in seq; expected one of: abs" } },
-		{ HDR "  - expect: {within: 5}\n", SCHEMA, 4, 22,
-		  { "expected a duration with a unit (us, ms or s; e.g. 300ms, 1.5s)", "for within but found '5'" } },
-		{ HDR "  - expect: {within: 5 ms}\n", SCHEMA, 4, 22,
-		  { "expected a duration with a unit", "found '5 ms'" } },
-		{ HDR "  - expect_none: {for: 0ms}\n", SCHEMA, 4, 24,
-		  { "above 0", "for for but found '0ms'" } },
-		{ HDR "  - expect: {within: 3601s}\n", SCHEMA, 4, 22,
-		  { "at most 3600s" } },
-		{ HDR "  - send: {flags: PA, ack: 1, hex: xyz}\n", SCHEMA, 4, 36,
-		  { "expected hex bytes like \"de ad be ef\" for hex but found 'xyz'" } },
-		{ HDR "  - send: {flags: PA, ack: 1, hex: abc}\n", SCHEMA, 4, 36,
-		  { "expected hex bytes" } },
-		{ HDR "  - send: {flags: PA, ack: 1, data: a, hex: 00}\n", SCHEMA, 4, 40,
-		  { "expected one of data and hex, not both" } },
-		{ HDR "  - send: {flags: PA, ack: 1, data: x, len: 3}\n", SCHEMA, 4, 45,
-		  { "expected either data/hex or len in send, not both" } },
-		{ HDR "  - expect: {flow_label: 1}\n", SCHEMA, 4, 14,
-		  { "expected flow_label only on an IPv6 target" } },
-		{ "id: t\ntarget: {port: 80, ip: 6}\nsteps:\n  - send: {flags: S, ip_checksum: bad}\n",
-		  SCHEMA, 4, 22, { "expected no ip_checksum on an IPv6 target" } },
-		{ HDR "  - send: {flags: S, doff: 16}\n", SCHEMA, 4, 28,
-		  { "expected a number 0..15 for doff but found '16'" } },
-		{ HDR "  - send: {flags: S, checksum: wrong}\n", SCHEMA, 4, 32,
-		  { "expected bad or ok for checksum but found 'wrong'" } },
-		{ HDR "  - send: {flags: S, ttl: -1}\n", SCHEMA, 4, 27,
-		  { "expected a number 0..255 for ttl but found '-1'" } },
-	};
-
-	(void)state;
-	check_errors(e, NCASES(e));
-}
-
-static void test_script_error_options(void **state)
-{
-	static const struct err_case e[] = {
-		{ HDR "  - send: {flags: S, options: [msss 1460]}\n", SCHEMA, 4, 32,
-		  { "expected an option (mss, wscale, sackOK, ts, sack, nop, eol, md5, fastopen, exp-fastopen, kind N) but found 'msss'" } },
-		{ HDR "  - send: {flags: S, options: [ts 100]}\n", SCHEMA, 4, 32,
-		  { "expected 'ts VAL ECR' but found 'ts 100'" } },
-		{ HDR "  - expect: {options: [ts 1 2 3]}\n", SCHEMA, 4, 24,
-		  { "expected 'ts VAL|any ECR|any' but found 'ts 1 2 3'" } },
-		{ HDR "  - send: {flags: S, options: [sackOK 1]}\n", SCHEMA, 4, 32,
-		  { "expected 'sackOK' but found 'sackOK 1'" } },
-		{ HDR "  - send: {flags: S, options: [mss big]}\n", SCHEMA, 4, 32,
-		  { "expected 'mss N' with a number 0..65535 but found 'mss big'" } },
-		{ HDR "  - send: {flags: S, options: [wscale 1..2]}\n", SCHEMA, 4, 32,
-		  { "expected 'wscale N' with a number 0..255" } },
-		{ HDR "  - send: {flags: S, options: [sack 1:2 3:4 5:6 7:8 9:10]}\n", SCHEMA, 4, 32,
-		  { "expected 'sack L:R ... (1 to 4 blocks)'" } },
-		{ HDR "  - send: {flags: S, options: [md5 0011]}\n", SCHEMA, 4, 32,
-		  { "expected 'md5 [32 hex digits]' but found 'md5 0011'" } },
-		{ HDR "  - send: {flags: S, options: [kind 2 hex 05b4]}\n", SCHEMA, 4, 32,
-		  { "kind 2 has one, write it by name" } },
-		{ HDR "  - send: {flags: S, options: [kind 300]}\n", SCHEMA, 4, 32,
-		  { "expected 'kind N' with N in 0..255 but found 'kind 300'" } },
-		{ HDR "  - send: {flags: S, options: [md5, md5, mss 1460, mss 1460]}\n", SCHEMA, 4, 31,
-		  { "expected options that fit in 40 bytes but these take 44" } },
-		{ HDR "  - send: {flags: S, options: [kind 99 len 41]}\n", SCHEMA, 4, 31,
-		  { "expected options that fit in 40 bytes but these take 41" } },
-		{ HDR "  - expect: {options: {nop: any}}\n", SCHEMA, 4, 24,
-		  { "nop can only be checked by position (use the list form)" } },
-		{ HDR "  - expect: {options: {mss: 1, mss: 2}}\n", SCHEMA, 4, 32,
-		  { "expected each option once in options but found kind 2 again" } },
-		{ HDR "  - expect: {options: {mms: any}}\n", SCHEMA, 4, 24,
-		  { "expected an option name (mss, wscale", "as key in options but found 'mms'" } },
-		{ HDR "  - expect: {options: {sackOK: 1}}\n", SCHEMA, 4, 32,
-		  { "expected any or absent for options.sackOK but found '1'" } },
-		{ HDR "  - expect: {options: {ts: {val: x}}}\n", SCHEMA, 4, 34,
-		  { "for ts val but found 'x'" } },
-		{ HDR "  - expect: {options: {ts: 5}}\n", SCHEMA, 4, 28,
-		  { "expected any or absent or {val: N, ecr: N} for options.ts but found '5'" } },
-		{ HDR "  - expect: {options: {sack: 1-100}}\n", SCHEMA, 4, 30,
-		  { "expected any, absent or blocks \"L:R ...\" for options.sack but found '1-100'" } },
-		{ HDR "  - expect: {options: mss}\n", SCHEMA, 4, 23,
-		  { "expected a list of options or a mapping of option: value but found 'mss'" } },
-		{ HDR "  - send: {flags: S, options: {mss: 1}}\n", SCHEMA, 4, 31,
-		  { "expected a list of options in send (the mapping form is for expect)" } },
-	};
-
-	(void)state;
-	check_errors(e, NCASES(e));
-}
-
-static void test_script_error_yaml_syntax_has_line_and_column(void **state)
-{
-	static const struct err_case e[] = {
-		{ "id: t\ntitle: \"abc\n", SCRIPT_ERR_SYNTAX, 3, 1,
-		  { "YAML syntax error: found unexpected end of stream", "while scanning a quoted scalar at line 2" } },
-		{ "id: a\n  x: b\n", SCRIPT_ERR_SYNTAX, 2, 4,
-		  { "YAML syntax error: mapping values are not allowed in this context" } },
-		{ "id: [a\n", SCRIPT_ERR_SYNTAX, 2, 1,
-		  { "YAML syntax error: did not find expected ',' or ']'" } },
-		{ "id: a\xff\n", SCRIPT_ERR_SYNTAX, 1, 6,
-		  { "YAML syntax error: invalid leading UTF-8 octet" } },
-		{ "id: *x\n", SCRIPT_ERR_SYNTAX, 1, 5,
-		  { "YAML syntax error: found undefined alias" } },
-	};
-
-	(void)state;
-	check_errors(e, NCASES(e));
-}
-
-static void test_script_error_io_names_the_path(void **state)
-{
-	char tmpl[] = "/tmp/tcpspec-script-XXXXXX";
-	struct script_suite s = { 0 };
-	const char *dir;
-	struct diag d;
-
-	(void)state;
-	assert_int_equal(script_load("/nonexistent/x.yaml", &s, &d), SCRIPT_ERR_IO);
-	assert_string_equal(d.file, "/nonexistent/x.yaml");
-	assert_int_equal(d.line, 0);
-	assert_string_equal(d.msg, "cannot open: No such file or directory");
-
-	dir = mkdtemp(tmpl);
-	assert_non_null(dir);
-	assert_int_equal(script_load(dir, &s, &d), SCRIPT_ERR_IO);
-	assert_string_equal(d.file, dir);
-	assert_string_equal(d.msg, "expected *.yaml or *.yml case files below this directory but found none");
-	write_file(dir, "readme.txt", "id: not a case file\n");
-	assert_int_equal(script_load(dir, &s, &d), SCRIPT_ERR_IO);
-	assert_int_equal(s.n_cases, 0);
-	script_suite_free(&s);
-	remove_tree(dir);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -884,12 +556,6 @@ int main(void)
 		cmocka_unit_test(test_script_directory_loads_sorted_by_path),
 		cmocka_unit_test(test_script_loads_fixture_file),
 		cmocka_unit_test(test_script_loads_append_and_ids_stay_unique),
-		cmocka_unit_test(test_script_error_case_keys),
-		cmocka_unit_test(test_script_error_steps),
-		cmocka_unit_test(test_script_error_values),
-		cmocka_unit_test(test_script_error_options),
-		cmocka_unit_test(test_script_error_yaml_syntax_has_line_and_column),
-		cmocka_unit_test(test_script_error_io_names_the_path),
 	};
 
 	return cmocka_run_group_tests_name("script", tests, NULL, NULL);
