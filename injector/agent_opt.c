@@ -75,8 +75,8 @@ static int get_opt(struct agent *a, const char *word,
 
 int agent_cmd_setsockopt(struct agent *a, char **av, int ac)
 {
-	const struct sockopt_name *op;
-	struct agent_sock *s;
+	const struct sockopt_name *op = NULL;
+	struct agent_sock *s = NULL;
 	struct linger l;
 	int rv, iv;
 	long v;
@@ -104,10 +104,10 @@ int agent_cmd_setsockopt(struct agent *a, char **av, int ac)
 
 int agent_cmd_getsockopt(struct agent *a, char **av, int ac)
 {
-	const struct sockopt_name *op;
+	const struct sockopt_name *op = NULL;
 	struct sockaddr_storage ss;
 	struct tcp_info ti;
-	struct agent_sock *s;
+	struct agent_sock *s = NULL;
 	struct linger l;
 	char buf[64];
 	socklen_t len;
