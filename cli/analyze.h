@@ -6,6 +6,7 @@
  *   analyze_stream.c    --follow and --extract
  *   analyze_live.c      live capture (-i) and its stop conditions
  *   analyze_progress.c  progress on a terminal for large files
+ *   analyze_report.c    --report-json and --html (docs/report-model.md)
  *
  * Output is streamed: a connection is reported when the tracker ends it
  * (FIN/RST and quiet, idle timeout, eviction, port reuse, end of input),
@@ -51,6 +52,8 @@ struct analyze_opts {
 	const char *follow;         /* as given, for messages */
 	struct analyze_flow follow_flow;
 	const char *extract_dir;
+	const char *report_json_out;    /* --report-json: tcpspec-report/1 */
+	const char *html_out;       /* --html: the same as an HTML page */
 	struct track_config tcfg;   /* profile, policy, limits (callbacks set per input) */
 };
 
@@ -96,6 +99,7 @@ struct analyze_progress {
 };
 
 struct analyze_stream;
+struct analyze_report;
 
 /* One input: a file or an interface. */
 struct analyze_input {
@@ -115,6 +119,7 @@ struct analyze_input {
 	struct track_finding *held;
 	size_t n_held, cap_held;
 	struct analyze_stream *stream;
+	struct analyze_report *rep;  /* --report-json / --html: shared by the inputs */
 	struct analyze_progress prog;
 	bool failed;                /* an error was reported for this input */
 };
@@ -174,6 +179,19 @@ bool analyze_stream_followed(const struct analyze_stream *s);
 int analyze_parse_flow(const char *spec, struct analyze_flow *f);
 /* Creates the --extract directory if needed; 0 or -1 with d filled. */
 int analyze_extract_dir(const char *dir, struct diag *d);
+
+/* analyze_report.c: the report document, built while the inputs are read;
+ * written by analyze_report_write (0, or -1 after an error it printed). */
+int analyze_report_new(struct analyze_report **out);
+void analyze_report_del(struct analyze_report *r);
+void analyze_report_input(struct analyze_report *r, const char *name);
+void analyze_report_input_end(struct analyze_report *r);
+void analyze_report_packet(struct analyze_report *r, const struct capture_pkt *cp,
+			   const struct wire_pkt *p, const struct track_pkt_info *info);
+void analyze_report_finding(struct analyze_report *r, const struct track_finding *f);
+void analyze_report_conn(struct analyze_report *r, const struct track_conn_summary *s);
+int analyze_report_write(struct analyze_report *r, const struct analyze_opts *o,
+			 const struct analyze_counts *total);
 
 /* analyze_live.c: reads iface until a stop condition; returns 0, or -1
  * after an error (d filled). */

@@ -4,11 +4,14 @@
  * The parts: see analyze.h. */
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "analyze.h"
 #include "cli.h"
@@ -48,7 +51,11 @@ static void usage(FILE *out)
 		"                         DIR/CONN-orig.bin and DIR/CONN-resp.bin; gaps are\n"
 		"                         skipped and listed in CONN-DIR.gaps\n"
 		"      --fail-on LEVEL    exit 1 if a finding at LEVEL or stricter was found:\n"
-		"                         must, should, may, analysis, none (default)\n\n"
+		"                         must, should, may, analysis, none (default)\n"
+		"      --report-json OUT  write the report (tcpspec-report/1,\n"
+		"                         docs/report-model.md): each connection with its\n"
+		"                         statistics, packets and findings\n"
+		"      --html OUT         the same report as one self-contained HTML page\n\n"
 		"Exit status: 0 done, 1 --fail-on matched, 2 an input or option error (what\n"
 		"came before the damage is still reported).\n", ANALYZE_SHOW_PER_ID);
 }
@@ -162,6 +169,8 @@ static void on_finding(void *ctx, const struct track_finding *f)
 	struct conn_idc *c = conn_rec_count(r, f);
 
 	in->c.by_level[lv]++;
+	if (in->rep)
+		analyze_report_finding(in->rep, f);
 	if (o->follow || (lv == FINDING_ANALYSIS && !o->all))
 		return;
 	if (in->hold)
@@ -180,6 +189,8 @@ static void on_conn_end(void *ctx, const struct track_conn_summary *s)
 	struct conn_rec *r = (struct conn_rec *)cmap_remove(&in->conns, s->conn_id);
 
 	in->c.conns++;
+	if (in->rep)
+		analyze_report_conn(in->rep, s);
 	if (in->stream)
 		analyze_stream_conn_end(in->stream, s);
 	if (!in->o->follow) {
@@ -226,18 +237,25 @@ int analyze_packet(struct analyze_input *in, const struct capture_pkt *cp)
 		in->c.tcp++;
 	else
 		in->c.other++;
-	if (!o->packets)
+	if (!o->packets && !in->rep)
 		return track_packet(in->trk, &pkt, cp->num, cp->ts_ns, NULL);
+	memset(&info, 0, sizeof(info));
+	if (!o->packets) {
+		rc = track_packet(in->trk, &pkt, cp->num, cp->ts_ns, &info);
+		analyze_report_packet(in->rep, cp, &pkt, &info);
+		return rc;
+	}
 
 	/* --packets: findings raised by this packet are printed after its line */
 	if (!in->have_t0) {
 		in->t0 = cp->ts_ns;
 		in->have_t0 = true;
 	}
-	memset(&info, 0, sizeof(info));
 	in->hold = true;
 	rc = track_packet(in->trk, &pkt, cp->num, cp->ts_ns, &info);
 	in->hold = false;
+	if (in->rep)
+		analyze_report_packet(in->rep, cp, &pkt, &info);
 	if (pkt.has_tcp) {
 		if (o->json)
 			analyze_json_packet(in, cp, &pkt, &info);
@@ -328,6 +346,8 @@ static int run_input(struct analyze_input *in, struct analyze_counts *total, boo
 	diag_clear(&d);
 	cmap_init(&in->conns);
 	in->c.complete = true;
+	if (in->rep)
+		analyze_report_input(in->rep, in->name);
 	if ((rc = open_input(in, &cap, &d)) < 0)
 		goto out;
 	in->link = capture_link(cap);
@@ -356,6 +376,8 @@ static int run_input(struct analyze_input *in, struct analyze_counts *total, boo
 out:
 	cmap_drain(&in->conns, drain_late, in);
 	cmap_free(&in->conns);
+	if (in->rep)
+		analyze_report_input_end(in->rep);
 	if (!o->json && !o->follow)
 		analyze_text_loose(in, &in->loose);
 	conn_rec_clear(&in->loose);
@@ -390,7 +412,7 @@ out:
 
 enum {
 	OPT_PROFILE = 256, OPT_POLICY, OPT_MAX_FLOWS, OPT_IDLE, OPT_FAIL_ON,
-	OPT_FOLLOW, OPT_EXTRACT, OPT_DURATION, OPT_SNAPLEN,
+	OPT_FOLLOW, OPT_EXTRACT, OPT_DURATION, OPT_SNAPLEN, OPT_REPORT_JSON, OPT_HTML,
 };
 
 static int parse_opts(int argc, char **argv, struct analyze_opts *o)
@@ -411,6 +433,8 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o)
 		{"follow", required_argument, NULL, OPT_FOLLOW},
 		{"extract", required_argument, NULL, OPT_EXTRACT},
 		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+		{"report-json", required_argument, NULL, OPT_REPORT_JSON},
+		{"html", required_argument, NULL, OPT_HTML},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -478,6 +502,12 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o)
 		case OPT_EXTRACT:
 			o->extract_dir = optarg;
 			break;
+		case OPT_REPORT_JSON:
+			o->report_json_out = optarg;
+			break;
+		case OPT_HTML:
+			o->html_out = optarg;
+			break;
 		case OPT_FAIL_ON:
 			if (parse_level(optarg, &o->fail_on) < 0)
 				return bad_value("--fail-on", optarg,
@@ -497,6 +527,23 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o)
 		}
 	}
 	return 0;
+}
+
+/* An output that cannot be written is a usage error before any input is read. */
+static int check_output(const char *opt, const char *path)
+{
+	char *copy = strdup(path);
+	struct stat st;
+	int ok;
+
+	errno = 0;
+	ok = copy && access(dirname(copy), W_OK | X_OK) == 0 &&
+	     !(stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+	if (!ok)
+		fprintf(stderr, "tcpspec analyze: %s %s: cannot write there (%s)\n", opt, path,
+			errno ? strerror(errno) : "a directory");
+	free(copy);
+	return ok ? 0 : -1;
 }
 
 static int check_opts(const struct analyze_opts *o, int n_files)
@@ -523,6 +570,9 @@ static int check_opts(const struct analyze_opts *o, int n_files)
 			"(expected without --json and --packets; --extract writes bytes)\n");
 		return CLI_ERROR;
 	}
+	if ((o->report_json_out && check_output("--report-json", o->report_json_out) < 0) ||
+	    (o->html_out && check_output("--html", o->html_out) < 0))
+		return CLI_ERROR;
 	diag_clear(&d);
 	if ((o->filter && capture_check_filter(o->filter, &d) < 0) ||
 	    (o->extract_dir && analyze_extract_dir(o->extract_dir, &d) < 0)) {
@@ -536,6 +586,7 @@ int cmd_analyze(int argc, char **argv)
 {
 	struct analyze_opts o;
 	struct analyze_counts total = {.complete = true};
+	struct analyze_report *rep = NULL;
 	bool followed = false;
 	int rc, n_inputs, status = CLI_OK;
 
@@ -547,6 +598,10 @@ int cmd_analyze(int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if ((rc = check_opts(&o, argc - optind)) != CLI_OK)
 		return rc;
+	if ((o.report_json_out || o.html_out) && analyze_report_new(&rep) < 0) {
+		fprintf(stderr, "tcpspec analyze: out of memory\n");
+		return CLI_ERROR;
+	}
 	n_inputs = o.iface ? 1 : argc - optind;
 	for (int i = 0; i < n_inputs; i++) {
 		struct analyze_input in;
@@ -557,6 +612,7 @@ int cmd_analyze(int argc, char **argv)
 		in.name = o.iface ? o.iface : argv[optind + i];
 		in.idx = (unsigned)i + 1;
 		in.n_inputs = (unsigned)n_inputs;
+		in.rep = rep;
 		if (run_input(&in, &total, &f) < 0)
 			status = CLI_ERROR;
 		followed |= f;
@@ -574,6 +630,9 @@ int cmd_analyze(int argc, char **argv)
 			analyze_text_summary("total", &total, false, true);
 	}
 	fflush(stdout);
+	if (rep && analyze_report_write(rep, &o, &total) < 0)
+		status = CLI_ERROR;
+	analyze_report_del(rep);
 	if (status == CLI_OK && o.fail_on != ANALYZE_FAIL_NONE)
 		for (int l = FINDING_MUST; l <= o.fail_on; l++)
 			if (total.by_level[l])

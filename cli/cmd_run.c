@@ -1,42 +1,58 @@
 /* tcpspec run: play YAML cases against a target stack and judge them. */
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
+#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "embedded_suite.h"
 #include "netdev.h"
-#include "report_json.h"
+#include "report.h"
+#include "report_html.h"
+#include "report_junit.h"
+#include "run_report.h"
 #include "runner.h"
 #include "script.h"
 #include "target_linux.h"
 
 struct run_opts {
 	const char *target;
-	const char *json_out;
+	const char *json_out, *html_out, *junit_out;
 	const char *pcap_dir;
 	bool quiet;
+	bool embedded;          /* no PATH: the bundled suite */
+	int argc;
+	char **argv;            /* the PATHs, from optind */
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: tcpspec run [--target linux] [--json OUT] [--pcap-dir DIR] [--quiet] [PATH...]\n\n"
+		"usage: tcpspec run [--target linux] [--json OUT] [--html OUT] [--junit OUT]\n"
+		"                   [--pcap-dir DIR] [--quiet] [PATH...]\n\n"
 		"Plays YAML cases (files, or directories searched for *.yaml) against a\n"
 		"target TCP stack and judges every step. Without PATH, runs the bundled\n"
 		"suite compiled into tcpspec.\n\n"
 		"  --target linux   the Linux kernel in a network namespace that tcpspec\n"
 		"                   creates and removes itself (needs root; the default)\n"
-		"  --json OUT       write the results as JSON to OUT\n"
+		"  --json OUT       write the report (tcpspec-report/1, docs/report-model.md):\n"
+		"                   every case with its steps, packets and the findings on\n"
+		"                   the target's segments\n"
+		"  --html OUT       the same report as one self-contained HTML page\n"
+		"  --junit OUT      JUnit XML: a testsuite per area, a testcase per case\n"
 		"  --pcap-dir DIR   save each case's capture as DIR/<case id>.pcap\n"
+		"                   (without it, reports read them from a temporary\n"
+		"                   directory that is removed at the end)\n"
 		"  --quiet          print failures and the summary only\n\n"
-		"Exit status: 0 every case passed, 1 a case failed, 2 usage or setup error.\n");
+		"A case that expects to fail on the target (expect_fail) is XFAIL when it\n"
+		"fails and XPASS when it passes.\n\n"
+		"Exit status: 0 every case passed (or failed as expected), 1 a case failed\n"
+		"or passed against its expect_fail, 2 usage, setup or report error.\n");
 }
 
 static int load_suite(int argc, char **argv, struct script_suite *suite)
@@ -103,95 +119,159 @@ static int listen_ports(const struct script_suite *s, uint16_t *ports, unsigned 
 	return 0;
 }
 
-static json_t *case_json(const struct script_case *c, const struct runner_result *r)
+/* Fails early, before a long run, when an output cannot be written. */
+static int check_output(const char *opt, const char *path)
 {
-	json_t *rfc = json_array();
-	json_t *j;
+	char *copy = strdup(path);
+	const char *dir = copy ? dirname(copy) : ".";
+	struct stat st;
+	int ok;
 
-	for (size_t i = 0; i < c->n_rfc; i++)
-		json_array_append_new(rfc, json_string(c->rfc[i]));
-	j = json_pack("{s:s,s:s,s:s,s:i,s:o,s:s,s:s,s:f,s:i,s:I}",
-		      "id", c->id, "title", c->title ? c->title : "",
-		      "file", c->file ? c->file : "", "line", c->line, "rfc", rfc,
-		      "level", c->level == SCRIPT_LEVEL_MUST ? "MUST" :
-			       c->level == SCRIPT_LEVEL_SHOULD ? "SHOULD" : "MAY",
-		      "verdict", runner_verdict_name(r->verdict),
-		      "duration_ms", r->duration_ms, "tester_port", r->tester_port,
-		      "tester_isn", (json_int_t)r->tester_isn);
-	if (r->target_isn_known)
-		json_object_set_new(j, "target_isn", json_integer(r->target_isn));
-	if (r->verdict != RUNNER_PASS) {
-		json_object_set_new(j, "reason", json_string(r->reason));
-		json_object_set_new(j, "failed_step", json_integer((json_int_t)r->failed_step + 1));
-		json_object_set_new(j, "failed_line", json_integer(r->line));
-	}
-	if (r->pcap[0])
-		json_object_set_new(j, "pcap", json_string(r->pcap));
-	return j;
+	errno = 0;
+	ok = access(dir, W_OK | X_OK) == 0 && !(stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+
+	if (!ok)
+		fprintf(stderr, "tcpspec run: %s %s: cannot write there (%s)\n", opt, path,
+			errno ? strerror(errno) : "a directory");
+	free(copy);
+	return ok ? 0 : -1;
 }
 
-static int write_json(const char *path, const char *target, json_t *cases,
-		      unsigned pass, unsigned fail, unsigned err, double ms)
+static bool want_report(const struct run_opts *o)
 {
-	char started[32];
-	time_t now = time(NULL);
-	json_t *doc;
-	int rc;
+	return o->json_out || o->html_out || o->junit_out;
+}
 
-	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	doc = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:f,s:{s:i,s:i,s:i,s:i},s:O}",
-			"schema", REPORT_JSON_SCHEMA, "type", "run", "tool", "tcpspec",
-			"version", TCPSPEC_VERSION, "target", target, "finished", started,
-			"duration_ms", ms, "summary", "cases", pass + fail + err,
-			"passed", pass, "failed", fail, "errors", err, "cases", cases);
-	rc = json_dump_file(doc, path, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-	json_decref(doc);
-	if (rc < 0) {
-		fprintf(stderr, "tcpspec run: cannot write %s: %s\n", path, strerror(errno));
-		return -1;
+/* The report's files; a failure is reported and makes the run exit 2. */
+static int write_reports(struct report *rep, const struct run_opts *o)
+{
+	json_t *out = json_object_get(rep->doc, "outputs");
+	char err[600];
+	int rc = 0;
+
+	json_object_set_new(out, "json", o->json_out ? report_str(o->json_out) : json_null());
+	json_object_set_new(out, "html", o->html_out ? report_str(o->html_out) : json_null());
+	json_object_set_new(out, "junit", o->junit_out ? report_str(o->junit_out) : json_null());
+	if (o->json_out && report_write_json(rep->doc, o->json_out, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tcpspec run: --json: %s\n", err);
+		rc = -1;
 	}
+	if (o->junit_out && report_junit_write(rep->doc, o->junit_out, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tcpspec run: --junit: %s\n", err);
+		rc = -1;
+	}
+	if (o->html_out && report_html_write(rep->doc, o->html_out, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tcpspec run: --html: %s\n", err);
+		rc = -1;
+	}
+	return rc;
+}
+
+static int start_report(struct report *rep, const struct run_opts *o)
+{
+	if (report_init(rep, REPORT_RUN, o->target, NULL) < 0)
+		return -1;
+	if (o->embedded)
+		return report_add_input(rep, "(bundled suite)");
+	for (int i = 0; i < o->argc; i++)
+		if (report_add_input(rep, o->argv[i]) < 0)
+			return -1;
 	return 0;
 }
 
 static int run_suite(const struct script_suite *suite, const struct run_opts *o,
 		     const struct runner_link *link)
 {
-	unsigned pass = 0, fail = 0, err = 0;
-	json_t *cases = json_array();
+	unsigned pass = 0, fail = 0, err = 0, xfail = 0, xpass = 0;
 	int64_t t0 = netdev_now_ns();
+	bool reporting = want_report(o), report_ok = true;
+	char tmpdir[4096] = "", msg[DIAG_MSG_MAX + 300];
+	struct run_sources *src = NULL;
+	struct report rep;
 	struct runner r;
 	int status;
 
-	runner_init(&r, link, o->pcap_dir);
+	memset(&rep, 0, sizeof(rep));
+	if (reporting) {
+		const char *t = getenv("TMPDIR");
+
+		/* reports always have packets: a private directory when the
+		 * user keeps no pcaps */
+		snprintf(tmpdir, sizeof(tmpdir), "%s/tcpspec-run-XXXXXX", t && t[0] ? t : "/tmp");
+		if (!o->pcap_dir && !mkdtemp(tmpdir)) {
+			fprintf(stderr, "tcpspec run: cannot create a temporary directory for the "
+				"captures (%s): %s\n", tmpdir, strerror(errno));
+			return CLI_ERROR;
+		}
+		if (start_report(&rep, o) < 0 || !(src = run_sources_new(o->embedded))) {
+			fprintf(stderr, "tcpspec run: out of memory\n");
+			report_free(&rep);
+			if (!o->pcap_dir)
+				rmdir(tmpdir);
+			return CLI_ERROR;
+		}
+	}
+	runner_init(&r, link, o->pcap_dir ? o->pcap_dir : reporting ? tmpdir : NULL);
 	for (size_t i = 0; i < suite->n_cases; i++) {
 		const struct script_case *c = &suite->cases[i];
+		const char *xf = script_xfail_reason(c, o->target);
 		struct runner_result res;
+		char why[sizeof(res.reason) + 600];
 
 		runner_run_case(&r, c, &res);
-		json_array_append_new(cases, case_json(c, &res));
-		switch (res.verdict) {
-		case RUNNER_PASS:
+		switch (run_report_verdict(&res, o->target, xf, why, sizeof(why))) {
+		case REPORT_PASS:
 			pass++;
 			if (!o->quiet)
 				printf("PASS  %s (%.0f ms)\n", c->id, res.duration_ms);
 			break;
-		case RUNNER_FAIL:
+		case REPORT_FAIL:
 			fail++;
-			printf("FAIL  %s\n      %s\n", c->id, res.reason);
+			printf("FAIL  %s\n      %s\n", c->id, why);
 			break;
-		case RUNNER_ERROR:
+		case REPORT_XFAIL:
+			xfail++;
+			if (!o->quiet)
+				printf("XFAIL %s\n      %s\n", c->id, why);
+			break;
+		case REPORT_XPASS:
+			xpass++;
+			printf("XPASS %s\n      %s\n", c->id, why);
+			break;
+		case REPORT_ERROR:
+		case REPORT__VERDICTS:
 			err++;
-			printf("ERROR %s\n      %s\n", c->id, res.reason);
+			printf("ERROR %s\n      %s\n", c->id, why);
 			break;
 		}
 		fflush(stdout);
+		if (reporting && run_report_case(&rep, src, c, &res, o->target, xf, o->pcap_dir != NULL,
+						 msg, sizeof(msg)) < 0) {
+			fprintf(stderr, "tcpspec run: report: %s\n", msg);
+			report_ok = false;
+		}
+		if (!o->pcap_dir && res.pcap[0])
+			unlink(res.pcap);
+		runner_result_free(&res);
 	}
-	printf("%u passed, %u failed, %u errors (target %s)\n", pass, fail, err, o->target);
-	status = fail || err ? CLI_FAIL : CLI_OK;
-	if (o->json_out && write_json(o->json_out, o->target, cases, pass, fail, err,
-				      (double)(netdev_now_ns() - t0) / 1e6) < 0)
-		status = CLI_ERROR;
-	json_decref(cases);
+	if (xfail || xpass)
+		printf("%u passed, %u failed, %u errors, %u xfail, %u xpass (target %s)\n", pass,
+		       fail, err, xfail, xpass, o->target);
+	else
+		printf("%u passed, %u failed, %u errors (target %s)\n", pass, fail, err, o->target);
+	/* an xpass fails the run too: the expectation is out of date */
+	status = fail || err || xpass ? CLI_FAIL : CLI_OK;
+	if (reporting) {
+		if (!o->pcap_dir && rmdir(tmpdir) < 0)
+			fprintf(stderr, "tcpspec run: cannot remove %s: %s\n", tmpdir, strerror(errno));
+		if (report_finish(&rep, (double)(netdev_now_ns() - t0) / 1e6) < 0 ||
+		    write_reports(&rep, o) < 0)
+			report_ok = false;
+		if (!report_ok)
+			status = CLI_ERROR;
+	}
+	run_sources_del(src);
+	report_free(&rep);
 	return status;
 }
 
@@ -232,9 +312,12 @@ static int run_linux(const struct script_suite *suite, const struct run_opts *o)
 
 int cmd_run(int argc, char **argv)
 {
+	enum { OPT_HTML = 256, OPT_JUNIT };
 	static const struct option opts[] = {
 		{"target", required_argument, NULL, 't'},
 		{"json", required_argument, NULL, 'j'},
+		{"html", required_argument, NULL, OPT_HTML},
+		{"junit", required_argument, NULL, OPT_JUNIT},
 		{"pcap-dir", required_argument, NULL, 'p'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
@@ -252,6 +335,12 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'j':
 			o.json_out = optarg;
+			break;
+		case OPT_HTML:
+			o.html_out = optarg;
+			break;
+		case OPT_JUNIT:
+			o.junit_out = optarg;
 			break;
 		case 'p':
 			o.pcap_dir = optarg;
@@ -274,6 +363,13 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "tcpspec run: --pcap-dir %s: not a directory\n", o.pcap_dir);
 		return CLI_ERROR;
 	}
+	if ((o.json_out && check_output("--json", o.json_out) < 0) ||
+	    (o.html_out && check_output("--html", o.html_out) < 0) ||
+	    (o.junit_out && check_output("--junit", o.junit_out) < 0))
+		return CLI_ERROR;
+	o.embedded = optind >= argc;
+	o.argc = argc - optind;
+	o.argv = argv + optind;
 	if (load_suite(argc, argv, &suite) < 0) {
 		script_suite_free(&suite);
 		return CLI_ERROR;

@@ -35,6 +35,13 @@ enum runner_verdict {
 	RUNNER_ERROR,  /* the case could not be played (I/O failure) */
 };
 
+/* A frame of the saved capture that a step sent (send) or judged (expect,
+ * expect_none). */
+struct runner_frame {
+	size_t step;               /* index into the case's steps */
+	uint64_t num;              /* 1-based record number in the saved pcap */
+};
+
 struct runner_result {
 	enum runner_verdict verdict;
 	size_t failed_step;        /* index into steps, when not PASS */
@@ -45,12 +52,17 @@ struct runner_result {
 	uint16_t tester_port;
 	uint32_t tester_isn, target_isn;
 	bool target_isn_known;
+	/* With a pcap: the frames the steps sent or judged, in capture order,
+	 * at most one per step. Released by runner_result_free. */
+	struct runner_frame *frames;
+	size_t n_frames;
 };
 
 void runner_init(struct runner *r, const struct runner_link *link,
 		 const char *pcap_dir);
 void runner_run_case(struct runner *r, const struct script_case *c,
 		     struct runner_result *res);
+void runner_result_free(struct runner_result *res);
 const char *runner_verdict_name(enum runner_verdict v);
 
 #endif

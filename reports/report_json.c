@@ -255,6 +255,7 @@ static const char *end_name(enum flow_end_reason r)
 	case FLOW_END_REUSED:  return "reused";
 	case FLOW_END_REMOVED: return "closed";
 	case FLOW_END_FLUSH:   return "end_of_input";
+	case FLOW_END_CLOSED:  return "closed";
 	}
 	return "unknown";
 }
