@@ -7,8 +7,9 @@
 /* Freed flows kept for reuse, so a capture whose connections come and go
  * stops allocating once warm; bounded so memory stays O(live flows). */
 #define FLOW_CACHE_MAX 64
-/* Idle flows closed per touch at most: bounded work per packet; the rest
- * go on the next touches (and an idle flow that is hit is closed then). */
+/* Idle flows, and lingering flows, closed per touch at most: bounded
+ * work per packet; the rest go on the next touches (and an expired flow
+ * that is hit is closed then). */
 #define FLOW_EXPIRE_BATCH 8
 #define FLOW_MIN_CAP 64
 
@@ -23,6 +24,7 @@ struct flow_table {
 	size_t cap;                 /* power of two */
 	size_t hdr_size;            /* struct flow rounded up for the payload */
 	struct flow *lru_head, *lru_tail;
+	struct flow *linger_head, *linger_tail; /* by lru_prev/lru_next */
 	struct flow *seen_head, *seen_tail;
 	struct flow *cache;         /* freed flows, linked by lru_next */
 	size_t n_cache;
@@ -108,7 +110,7 @@ int flow_table_new(struct flow_table **out, const struct flow_config *cfg)
 	struct flow_table *t;
 	size_t align = alignof(max_align_t);
 
-	if (!out || !cfg || !cfg->alloc != !cfg->release)
+	if (!out || !cfg || !cfg->alloc != !cfg->release || cfg->linger < 0)
 		return FLOW_ERR_INVAL;
 	*out = NULL;
 	t = cfg->alloc ? cfg->alloc(cfg->actx, sizeof(*t)) : calloc(1, sizeof(*t));
@@ -233,11 +235,8 @@ static void flow_release(struct flow_table *t, struct flow *f)
 	mem_release(t, f);
 }
 
-/* Closes f with reason why and frees it. */
-static void flow_close(struct flow_table *t, struct flow *f, enum flow_end_reason why)
+static void count_end(struct flow_table *t, enum flow_end_reason why)
 {
-	if (t->cfg.end)
-		t->cfg.end(t->cfg.ctx, f, why);
 	switch (why) {
 	case FLOW_END_IDLE:
 		t->st.idle_closed++;
@@ -254,9 +253,31 @@ static void flow_close(struct flow_table *t, struct flow *f, enum flow_end_reaso
 	case FLOW_END_FLUSH:
 		t->st.flushed++;
 		break;
+	case FLOW_END_CLOSED:
+		t->st.closed++;
+		break;
 	}
+}
+
+/* Off the LRU list, or the deadline list for a lingering flow. */
+static void unlink_order(struct flow_table *t, struct flow *f)
+{
+	if (f->lingering)
+		LIST_UNLINK(t, f, linger_head, linger_tail, lru_prev, lru_next);
+	else
+		LIST_UNLINK(t, f, lru_head, lru_tail, lru_prev, lru_next);
+}
+
+/* Closes f with reason why and frees it. */
+static void flow_close(struct flow_table *t, struct flow *f, enum flow_end_reason why)
+{
+	if (t->cfg.end)
+		t->cfg.end(t->cfg.ctx, f, why);
+	count_end(t, why);
 	slot_delete(t, f);
-	LIST_UNLINK(t, f, lru_head, lru_tail, lru_prev, lru_next);
+	unlink_order(t, f);
+	if (f->lingering)
+		t->st.lingering--;
 	LIST_UNLINK(t, f, seen_head, seen_tail, seen_prev, seen_next);
 	t->st.live--;
 	flow_release(t, f);
@@ -283,9 +304,53 @@ static size_t expire_idle(struct flow_table *t, tstamp now, size_t max)
 	return n;
 }
 
+/* A lingering flow's linger is over at now. Time running backwards
+ * (reordered timestamps) never ends one early. */
+static bool linger_over(const struct flow_table *t, const struct flow *f, tstamp now)
+{
+	return t->cfg.linger <= 0 || now - f->linger_ts > t->cfg.linger;
+}
+
+/* A lingering flow lingers from now: last on the deadline list. */
+static void linger_arm(struct flow_table *t, struct flow *f, tstamp now)
+{
+	LIST_UNLINK(t, f, linger_head, linger_tail, lru_prev, lru_next);
+	LIST_APPEND(t, f, linger_head, linger_tail, lru_prev, lru_next);
+	f->linger_ts = now;
+}
+
+/* The deadline list is in the order flows started lingering: if its head
+ * is not over, none is as long as capture time runs forward. When time
+ * ran back by more than a linger (reordered or damaged timestamps), the
+ * head would hold every flow behind it until time caught up: it lingers
+ * from now instead, so the list keeps moving and no flow ends before a
+ * linger of capture time has passed on the clock it is judged by.
+ * Looks at max heads at most; returns how many it closed. */
+static size_t expire_linger(struct flow_table *t, tstamp now, size_t max)
+{
+	size_t closed = 0;
+	struct flow *f;
+
+	for (size_t i = 0; i < max && (f = t->linger_head); i++) {
+		if (linger_over(t, f, now)) {
+			flow_close(t, f, (enum flow_end_reason)f->linger_why);
+			closed++;
+		} else if (f->linger_ts - now > t->cfg.linger) {
+			linger_arm(t, f, now);
+		} else {
+			break;
+		}
+	}
+	return closed;
+}
+
 size_t flow_expire(struct flow_table *t, tstamp now)
 {
-	return expire_idle(t, now, SIZE_MAX);
+	size_t n = expire_idle(t, now, SIZE_MAX);
+
+	/* each lingering flow is looked at once at most: one re-armed goes
+	 * behind the others */
+	return n + expire_linger(t, now, t->st.lingering);
 }
 
 static void conn_start(struct flow_table *t, struct flow *f, tstamp now, uint64_t pkt)
@@ -347,16 +412,25 @@ int flow_touch(struct flow_table *t, const struct flow_key *k, int src_side,
 	if (!t || !k || !out || !dir || (src_side != 0 && src_side != 1))
 		return FLOW_ERR_INVAL;
 	expire_idle(t, now, FLOW_EXPIRE_BATCH);
+	if (t->linger_head)
+		expire_linger(t, now, FLOW_EXPIRE_BATCH);
 	h = key_hash(k);
 	i = slot_of_key(t, k, h);
 	f = t->slots[i].f;
-	if (f && is_idle(t, f, now)) {
+	if (f && f->lingering && linger_over(t, f, now)) {
+		flow_close(t, f, (enum flow_end_reason)f->linger_why);
+		f = NULL;
+	} else if (f && !f->lingering && is_idle(t, f, now)) {
 		flow_close(t, f, FLOW_END_IDLE);
 		f = NULL;
 	}
 	if (f) {
-		LIST_UNLINK(t, f, lru_head, lru_tail, lru_prev, lru_next);
-		LIST_APPEND(t, f, lru_head, lru_tail, lru_prev, lru_next);
+		if (f->lingering) {
+			linger_arm(t, f, now);
+		} else {
+			LIST_UNLINK(t, f, lru_head, lru_tail, lru_prev, lru_next);
+			LIST_APPEND(t, f, lru_head, lru_tail, lru_prev, lru_next);
+		}
 		f->last_ts = now;
 		f->last_pkt = pkt;
 		*dir = flow_dir(f, src_side);
@@ -364,8 +438,15 @@ int flow_touch(struct flow_table *t, const struct flow_key *k, int src_side,
 		*out = f;
 		return 0;
 	}
-	if (t->cfg.max_flows && t->st.live >= t->cfg.max_flows)
-		flow_close(t, t->lru_head, FLOW_END_EVICTED);
+	/* at the limit, a lingering flow goes first (its connection is over
+	 * and reported: only late segments lose it), else the LRU one */
+	if (t->cfg.max_flows && t->st.live >= t->cfg.max_flows) {
+		if (t->linger_head)
+			flow_close(t, t->linger_head,
+				   (enum flow_end_reason)t->linger_head->linger_why);
+		else
+			flow_close(t, t->lru_head, FLOW_END_EVICTED);
+	}
 	/* A SYN-ACK first means its SYN was missed: the receiver initiated. */
 	side = (tcp_flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == (WIRE_TH_SYN | WIRE_TH_ACK) ?
 		!src_side : src_side;
@@ -394,12 +475,38 @@ void flow_restart(struct flow_table *t, struct flow *f, int sender_dir,
 	if (t->cfg.end)
 		t->cfg.end(t->cfg.ctx, f, FLOW_END_REUSED);
 	t->st.reused++;
+	if (f->lingering) {
+		/* live again: back on the LRU list, as the most recent */
+		LIST_UNLINK(t, f, linger_head, linger_tail, lru_prev, lru_next);
+		f->lingering = false;
+		t->st.lingering--;
+	} else {
+		LIST_UNLINK(t, f, lru_head, lru_tail, lru_prev, lru_next);
+	}
+	LIST_APPEND(t, f, lru_head, lru_tail, lru_prev, lru_next);
 	if (sender_dir)
 		f->init_side = !f->init_side;
 	/* a new connection: last in first-seen order */
 	LIST_UNLINK(t, f, seen_head, seen_tail, seen_prev, seen_next);
 	LIST_APPEND(t, f, seen_head, seen_tail, seen_prev, seen_next);
 	conn_start(t, f, now, pkt);
+}
+
+void flow_linger(struct flow_table *t, struct flow *f, tstamp now, enum flow_end_reason why)
+{
+	if (!t || !f)
+		return;
+	if (f->lingering) {
+		LIST_UNLINK(t, f, linger_head, linger_tail, lru_prev, lru_next);
+	} else {
+		LIST_UNLINK(t, f, lru_head, lru_tail, lru_prev, lru_next);
+		f->lingering = true;
+		if (++t->st.lingering > t->st.linger_peak)
+			t->st.linger_peak = t->st.lingering;
+	}
+	f->linger_why = (uint8_t)why;
+	f->linger_ts = now;
+	LIST_APPEND(t, f, linger_head, linger_tail, lru_prev, lru_next);
 }
 
 void flow_remove(struct flow_table *t, struct flow *f)
@@ -409,8 +516,11 @@ void flow_remove(struct flow_table *t, struct flow *f)
 
 void flow_flush(struct flow_table *t)
 {
-	while (t->seen_head)
-		flow_close(t, t->seen_head, FLOW_END_FLUSH);
+	struct flow *f;
+
+	while ((f = t->seen_head))
+		flow_close(t, f, f->lingering ? (enum flow_end_reason)f->linger_why :
+			   FLOW_END_FLUSH);
 }
 
 void flow_table_del(struct flow_table *t)

@@ -27,6 +27,11 @@
  * Files: track.c (this: packets, connections, the model), track_expect.c
  * (expectations and their rules), track_rob.c (reassembly), track_priv.h.
  *
+ * Closing: see conn_over() and track.h ("Closed"): the summary goes out
+ * at the packet that closed the connection; its tuple lingers in the flow
+ * table (flow_linger) for its late segments, which go through the model
+ * (step 1-5 and the bookkeeping of 6, not the statistics or reassembly).
+ *
  * Port reuse: see syn_starts_new(). The analysis labels (TRACK_L_*) and its
  * findings are passed on exactly as analysis.c gives them (Wireshark's
  * rules, including its "reused ports" on a SYN with another ISN).
@@ -45,6 +50,12 @@
 
 #define TRACK_DEFAULT_OOO_LIMIT (1u << 20)   /* 1 MiB of out-of-order data per direction */
 #define TRACK_DEFAULT_HIST (32u << 10)       /* 32 KiB of delivered data to compare retransmissions */
+/* A closed connection's tuple is kept this long for its late segments: a
+ * FIN or last ACK lost past the capture point is sent again one RTO later
+ * (RFC 6298: 1 s at least; Linux 200 ms + RTT), and each late segment
+ * starts the linger again. One sent after an RTO backed off to 2 s or
+ * more comes after it, and starts a connection seen mid-stream. */
+#define TRACK_DEFAULT_LINGER TSTAMP_MS(2000)
 
 /* --- small helpers ------------------------------------------------------- */
 
@@ -173,23 +184,12 @@ static void conn_begin(struct tracker *t, struct flow *f, struct track_conn *c,
 	stats_conn_init(&c->stats);
 }
 
-static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
+/* The streams end (their buffers back to the pool) and the summary goes
+ * out. */
+static void conn_report(struct tracker *t, struct track_conn *c, enum flow_end_reason why)
 {
-	struct tracker *t = ctx;
-	struct track_conn *c = flow_user(f);
 	struct track_conn_summary sum;
 
-	if (!c->started)
-		return;
-	if (why == FLOW_END_EVICTED) {
-		struct finding fe;
-
-		flow_evicted_finding(t->ft, f, &fe);
-		track_emit(t, c, 0, &fe, c->last_pkt, 0, t->cur_ts);
-	}
-	/* What is still owed is unknown: the capture (or our memory of the
-	 * connection) ended before the endpoint showed its choice. */
-	track_exp_clear(t, c);
 	track_rob_end(t, c, 0);
 	track_rob_end(t, c, 1);
 	if (t->cfg.on_conn_end) {
@@ -208,7 +208,59 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 		memcpy(sum.findings, c->findings, sizeof(sum.findings));
 		t->cfg.on_conn_end(t->cfg.ctx, &sum);
 	}
+}
+
+static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
+{
+	struct tracker *t = ctx;
+	struct track_conn *c = flow_user(f);
+
+	if (!c->started)
+		return;
+	if (why == FLOW_END_EVICTED && !c->lingering) {
+		struct finding fe;
+
+		flow_evicted_finding(t->ft, f, &fe);
+		track_emit(t, c, 0, &fe, c->last_pkt, 0, t->cur_ts);
+	}
+	/* What is still owed is unknown: the capture (or our memory of the
+	 * connection) ended before the endpoint showed its choice. */
+	track_exp_clear(t, c);
+	/* a lingering connection was reported when it closed */
+	if (!c->lingering)
+		conn_report(t, c, why);
+	else if (t->cfg.on_conn_gone)
+		t->cfg.on_conn_gone(t->cfg.ctx, c->conn_id);
 	c->started = false;
+	c->lingering = false;
+}
+
+static bool closed_or_time_wait(enum tcp_state s)
+{
+	return s == TCP_CLOSED || s == TCP_TIME_WAIT;
+}
+
+/* The connection is over when both endpoints' models are CLOSED or in
+ * TIME-WAIT (the FIN exchange with its last ACK, an RST that closed them,
+ * a refused SYN), or when the receiver's model took an RST (reset: it
+ * may be left in LISTEN). What the model closed wrongly (segments that
+ * crossed, an RST its sender did not send, see revive()) comes back as
+ * late segments and is handled as before. */
+static bool conn_over(const struct track_conn *c, bool reset)
+{
+	return reset || (closed_or_time_wait(c->tcb[0].state) &&
+			 closed_or_time_wait(c->tcb[1].state));
+}
+
+/* Closed: summarised now, the tuple lingers for late segments. What is
+ * still owed stays owed: a late segment may settle it (an RST not
+ * honoured shows in the data after it); the linger's end makes it
+ * unknown. */
+static void conn_close(struct tracker *t, struct flow *f, struct track_conn *c, tstamp ts)
+{
+	conn_report(t, c, FLOW_END_CLOSED);
+	c->lingering = true;
+	flow_linger(t->ft, f, ts, FLOW_END_CLOSED);
 }
 
 /* --- port reuse ----------------------------------------------------------- */
@@ -558,6 +610,7 @@ static int segment(struct tracker *t, struct flow *f, struct track_conn *c,
 	bool may_close;
 	struct analysis_out *ao = &t->aout;
 	uint32_t labels = 0;
+	bool reset = false;
 	int rc = 0;
 
 	/* 1. Wireshark-style analysis */
@@ -637,6 +690,7 @@ static int segment(struct tracker *t, struct flow *f, struct track_conn *c,
 		emit_fsm(t, c, a, rx, s->pkt, ts);
 		if (may_close && (rx->actions & FSM_ACT_CLOSED))
 			c->side[b].pre_close_valid = true;
+		reset = (rx->actions & FSM_ACT_RESET) != 0;
 		if (rx->actions & FSM_ACT_HOLD)
 			held_add(c, b, s);
 		if ((rx->actions & (FSM_ACT_DELIVER | FSM_ACT_FIN_ACCEPTED)) && c->side[b].n_held)
@@ -647,11 +701,13 @@ static int segment(struct tracker *t, struct flow *f, struct track_conn *c,
 	if (has(s, WIRE_TH_SYN) && !has(s, WIRE_TH_RST) && !c->side[a].syn_seen)
 		note_syn(c, a, s);
 
-	/* 6. statistics, reassembly, bookkeeping */
-	stats_segment(&c->stats, a, s, ts, replay ? 0 : stats_flags(ao->flags),
-		      scaled_window(c, a, s), !s->csum_ok);
+	/* 6. statistics, reassembly, bookkeeping (a lingering connection's
+	 * statistics and streams were reported) */
+	if (!c->lingering)
+		stats_segment(&c->stats, a, s, ts, replay ? 0 : stats_flags(ao->flags),
+			      scaled_window(c, a, s), !s->csum_ok);
 	side_after(c, a, s);
-	if (t->cfg.reassemble) {
+	if (t->cfg.reassemble && !c->lingering) {
 		track_rob_note_ack(c, a, s);
 		rc = track_rob_feed(t, c, a, s);
 	}
@@ -670,7 +726,12 @@ static int segment(struct tracker *t, struct flow *f, struct track_conn *c,
 		info->dup_ack_of = (labels & TRACK_L_DUP_ACK) ? ao->dupack_of : 0;
 		info->state[0] = c->tcb[0].state;
 		info->state[1] = c->tcb[1].state;
+		info->late = c->lingering;
 	}
+	if (c->lingering)
+		t->late_segments++;
+	else if (!replay && conn_over(c, reset))
+		conn_close(t, f, c, ts);
 	return rc;
 }
 
@@ -686,6 +747,7 @@ void track_config_default(struct track_config *cfg)
 	cfg->hist_cap = TRACK_DEFAULT_HIST;
 	cfg->max_flows = 0;
 	cfg->idle_timeout = 0;
+	cfg->linger = TRACK_DEFAULT_LINGER;
 }
 
 int track_new(struct tracker **out, const struct track_config *cfg)
@@ -694,8 +756,8 @@ int track_new(struct tracker **out, const struct track_config *cfg)
 	struct flow_config fc;
 	int rc;
 
-	if (!out || !cfg || cfg->idle_timeout < 0 || cfg->hist_cap > ROB_MAX_HIST ||
-	    rob_policy_name(cfg->policy)[0] == '?')
+	if (!out || !cfg || cfg->idle_timeout < 0 || cfg->linger < 0 ||
+	    cfg->hist_cap > ROB_MAX_HIST || rob_policy_name(cfg->policy)[0] == '?')
 		return TRACK_ERR_INVAL;
 	*out = NULL;
 	t = calloc(1, sizeof(*t));
@@ -705,6 +767,7 @@ int track_new(struct tracker **out, const struct track_config *cfg)
 	memset(&fc, 0, sizeof(fc));
 	fc.max_flows = cfg->max_flows;
 	fc.idle_timeout = cfg->idle_timeout;
+	fc.linger = cfg->linger;
 	fc.user_size = sizeof(struct track_conn);
 	fc.end = on_flow_end;
 	fc.ctx = t;
@@ -801,6 +864,11 @@ void track_del(struct tracker *t)
 const struct flow_stats *track_flow_stats(const struct tracker *t)
 {
 	return t ? flow_table_stats(t->ft) : NULL;
+}
+
+uint64_t track_late_segments(const struct tracker *t)
+{
+	return t ? t->late_segments : 0;
 }
 
 const struct track_expect_stats *track_expect_stats(const struct tracker *t)

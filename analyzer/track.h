@@ -11,8 +11,26 @@
  *
  * Output goes through callbacks: findings as they are found, stream data
  * (for --follow / --extract), and a summary for every connection when it
- * ends (FIN/RST and quiet, idle timeout, eviction, port reuse, end of
- * capture). */
+ * ends: closed (at the packet that closed it, see below), idle timeout,
+ * eviction, port reuse, end of capture.
+ *
+ * Closed: once both endpoints' models are CLOSED or in TIME-WAIT (the FIN
+ * exchange with its last ACK, or an RST that closed it), or an endpoint's
+ * model took an RST, the connection is summarised at once (end
+ * FLOW_END_CLOSED), its reassembly buffers go back to a bounded pool, and
+ * its statistics and streams are final. Its tuple lingers for
+ * track_config.linger of capture time (restarted by each late segment),
+ * so that a late segment (a retransmitted FIN or ACK, data that crossed an
+ * RST) is still attributed to it rather than opening a bogus
+ * mid-connection one. A late segment is counted (track_late_segments,
+ * track_pkt_info.late), and goes through the connection's model as
+ * before, so what it shows is reported with the connection's conn_id
+ * after its summary and before on_conn_gone (an expectation still owed, a
+ * conformance finding, the analysis labels); it no longer changes the
+ * summary's statistics or the streams. A SYN during the linger opens a new connection (port reuse, as
+ * for any ended connection); after the linger, a late segment starts a
+ * new connection seen mid-stream. Memory is O(live + lingering
+ * connections + out-of-order bytes). */
 #ifndef TCPSPEC_TRACK_H
 #define TCPSPEC_TRACK_H
 
@@ -74,6 +92,7 @@ struct track_pkt_info {
 	uint32_t dup_ack_num;       /* with TRACK_L_DUP_ACK: #N */
 	uint64_t dup_ack_of;        /* ...of packet M */
 	enum tcp_state state[2];    /* both endpoints' states after the packet */
+	bool late;                  /* of a connection already closed and reported */
 };
 
 struct track_conn_summary {
@@ -95,8 +114,10 @@ struct track_config {
 	size_t ooo_limit;           /* out-of-order bytes per direction */
 	uint32_t hist_cap;          /* delivered bytes kept per direction to compare
 				       retransmissions with (ROB_MAX_HIST at most) */
-	size_t max_flows;           /* 0: no limit */
+	size_t max_flows;           /* 0: no limit (lingering connections count) */
 	tstamp idle_timeout;        /* 0: never */
+	tstamp linger;              /* capture time a closed connection's tuple is
+				       kept for its late segments (0: none) */
 
 	void (*on_finding)(void *ctx, const struct track_finding *f);
 	/* In-order stream data of direction dir (with gaps reported as
@@ -106,6 +127,11 @@ struct track_config {
 	void (*on_data)(void *ctx, uint64_t conn_id, int dir, const struct track_endpoints *ep,
 			uint32_t seq, const uint8_t *data, uint32_t len);
 	void (*on_conn_end)(void *ctx, const struct track_conn_summary *s);
+	/* A connection summarised as closed (FLOW_END_CLOSED) is let go: its
+	 * linger is over, its tuple reused, or the capture ended. No finding
+	 * names conn_id after this (findings of its late segments came
+	 * between on_conn_end and this). May be NULL. */
+	void (*on_conn_gone)(void *ctx, uint64_t conn_id);
 	void *ctx;
 };
 
@@ -121,6 +147,8 @@ int track_packet(struct tracker *t, const struct wire_pkt *p, uint64_t pkt, tsta
 void track_finish(struct tracker *t);
 void track_del(struct tracker *t);
 const struct flow_stats *track_flow_stats(const struct tracker *t);
+/* Segments that came while their connection lingered (see the top). */
+uint64_t track_late_segments(const struct tracker *t);
 
 /* What became of the expectations (replies an endpoint owed, see
  * analyzer/track_expect.c): made; settled by the reply; unknown (the

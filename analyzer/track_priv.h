@@ -1,6 +1,7 @@
-/* track_priv: what analyzer/track.c (packets, connections, analysis,
- * statistics, reassembly) and analyzer/track_expect.c (expectations on
- * an endpoint's later segments) share. Private to those two files. */
+/* track_priv: what analyzer/track.c (packets, connections, the model,
+ * analysis, statistics), analyzer/track_expect.c (expectations on an
+ * endpoint's later segments) and analyzer/track_rob.c (reassembly) share.
+ * Private to those files. */
 #ifndef TCPSPEC_TRACK_PRIV_H
 #define TCPSPEC_TRACK_PRIV_H
 
@@ -134,6 +135,7 @@ struct track_syn_copy {
  * connection; `started` is set by conn_begin. */
 struct track_conn {
 	bool started;
+	bool lingering;                 /* closed and reported (track.h, "Closed") */
 	bool handshake_seen;
 	uint8_t version;
 	uint64_t conn_id;
@@ -154,9 +156,10 @@ struct track_conn {
 	struct track_cold cold[2];
 };
 
-/* Reassembly buffers of ended connections kept for the next ones (their
- * history buffer is allocated once per struct rob): a capture of many
- * short connections stops allocating and faulting pages in once warm. */
+/* Reassembly buffers of ended connections kept for the next ones (with
+ * their history buffer as it grew, up to 2 * hist_cap): a capture of many
+ * short connections stops allocating and faulting pages in once warm.
+ * Bounded: at most this many, each up to 64 KiB with the default hist_cap. */
 #define TRACK_ROB_POOL 64
 
 struct tracker {
@@ -168,6 +171,7 @@ struct tracker {
 	tstamp thr_start;
 	unsigned thr_count;
 	struct track_expect_stats exp_stats;
+	uint64_t late_segments;
 	/* scratch reused for every packet: no per-packet allocation */
 	struct fsm_out tx, rx, refeed;
 	struct analysis_out aout;

@@ -55,24 +55,6 @@ static void rob_sink_cb(void *ctx, const struct rob_event *ev)
 	}
 }
 
-/* A struct rob from the pool, as rob_init would leave it: flushed (no
- * runs), counters and history cleared, not started; its history buffer
- * (and the configuration, the same for every connection) kept. */
-static void rob_reuse(struct rob *r, const struct rob *from, struct track_rob_ctx *ctx)
-{
-	*r = *from;
-	r->started = false;
-	r->next = 0;
-	r->ranges = NULL;
-	r->ooo_bytes = 0;
-	r->nranges = 0;
-	r->bytes_delivered = r->bytes_gap = r->overlaps = r->overlap_mismatches = 0;
-	r->limits = r->overlap_unchecked = 0;
-	r->hist_len = 0;
-	r->hist_off = 0;
-	r->ctx = ctx;
-}
-
 static int rob_ready(struct tracker *t, struct track_conn *c, int dir)
 {
 	struct track_side *sd = &c->side[dir];
@@ -84,7 +66,9 @@ static int rob_ready(struct tracker *t, struct track_conn *c, int dir)
 	c->robctx[dir].c = c;
 	c->robctx[dir].dir = (uint8_t)dir;
 	if (t->n_rob_pool) {
-		rob_reuse(&c->rob[dir], &t->rob_pool[--t->n_rob_pool], &c->robctx[dir]);
+		/* reset when pooled; the configuration is the same for all */
+		c->rob[dir] = t->rob_pool[--t->n_rob_pool];
+		rob_reset(&c->rob[dir], rob_sink_cb, &c->robctx[dir]);
 	} else {
 		rc = rob_init(&c->rob[dir], t->cfg.policy, t->cfg.ooo_limit, t->cfg.hist_cap,
 			      rob_sink_cb, &c->robctx[dir]);
@@ -175,7 +159,8 @@ void track_rob_end(struct tracker *t, struct track_conn *c, int dir)
 		rob_apply_skip(c, dir, sd->skip_to, c->last_pkt);
 	(void)rob_flush(r, c->last_pkt);
 	sd->rob_ready = false;
-	if (t->n_rob_pool < TRACK_ROB_POOL && !r->ranges) {
+	if (t->n_rob_pool < TRACK_ROB_POOL) {
+		rob_reset(r, NULL, NULL);
 		t->rob_pool[t->n_rob_pool++] = *r;
 		memset(r, 0, sizeof(*r));
 		return;

@@ -197,6 +197,7 @@ static const char *end_text(enum flow_end_reason r)
 	case FLOW_END_REUSED:  return "ports reused by a new connection";
 	case FLOW_END_REMOVED: return "closed";
 	case FLOW_END_FLUSH:   return "end of input";
+	case FLOW_END_CLOSED:  return "closed";
 	}
 	return "?";
 }

@@ -39,6 +39,8 @@
 #include "seq.h"
 
 #define MAX_SEG 0x80000000u /* 2^31: larger is ambiguous modulo 2^32 */
+/* First history buffer (bytes); it doubles from there up to 2 * hist_cap. */
+#define HIST_MIN 4096u
 
 struct rob_range {
 	struct rob_range *next;
@@ -105,9 +107,39 @@ static void run_free(struct rob_range *g)
 	free(g);
 }
 
-/* History: 2 * hist_cap bytes, the last hist_len delivered bytes kept
- * contiguous so an OVERLAP event can point at them. A slide back to the
- * start moves fewer bytes than were written since the previous one. */
+/* The history buffer grown to hold need bytes (need <= 2 * hist_cap):
+ * doubled from its size (HIST_MIN at first), at most 2 * hist_cap; the
+ * history moves to its start. False when out of memory (nothing changed). */
+static bool hist_grow(struct rob *r, size_t need)
+{
+	size_t max = 2 * (size_t)r->hist_cap, n = r->hist_size ? r->hist_size : HIST_MIN;
+	uint8_t *b;
+
+	while (n < need)
+		n *= 2;
+	if (n > max)
+		n = max;
+	b = malloc(n);
+	if (!b)
+		return false;
+	if (r->hist_len)
+		memcpy(b, r->hist + r->hist_off, r->hist_len);
+	free(r->hist);
+	r->hist = b;
+	r->hist_size = (uint32_t)n;
+	r->hist_off = 0;
+	return true;
+}
+
+/* History: the last hist_len (at most hist_cap) delivered bytes, kept
+ * contiguous so an OVERLAP event can point at them. The buffer is
+ * allocated as bytes are delivered, doubling up to 2 * hist_cap, so a
+ * stream that delivers little holds little (many concurrent short
+ * connections would otherwise cost 2 * hist_cap each). At full size, a
+ * slide back to the start moves fewer bytes than were written since the
+ * previous one. Out of memory while growing, the history is emptied (the
+ * retransmissions it would check count as unchecked) and growth is tried
+ * again with the next bytes. */
 static void hist_push(struct rob *r, const uint8_t *p, uint32_t len)
 {
 	size_t cap = r->hist_cap;
@@ -115,17 +147,25 @@ static void hist_push(struct rob *r, const uint8_t *p, uint32_t len)
 	if (!cap)
 		return;
 	if (len >= cap) {
+		if (r->hist_size < cap && !hist_grow(r, cap))
+			goto drop;
 		memcpy(r->hist, p + (len - cap), cap);
 		r->hist_off = 0;
 		r->hist_len = (uint32_t)cap;
 		return;
 	}
-	if ((size_t)r->hist_off + r->hist_len + len > 2 * cap) {
-		uint32_t keep = min32(r->hist_len, (uint32_t)cap - len);
+	if ((size_t)r->hist_off + r->hist_len + len > r->hist_size) {
+		if (r->hist_size < 2 * cap) {
+			/* hist_len + len < 2 * cap: it fits once grown */
+			if (!hist_grow(r, (size_t)r->hist_len + len))
+				goto drop;
+		} else {
+			uint32_t keep = min32(r->hist_len, (uint32_t)cap - len);
 
-		memmove(r->hist, r->hist + r->hist_off + (r->hist_len - keep), keep);
-		r->hist_off = 0;
-		r->hist_len = keep;
+			memmove(r->hist, r->hist + r->hist_off + (r->hist_len - keep), keep);
+			r->hist_off = 0;
+			r->hist_len = keep;
+		}
 	}
 	memcpy(r->hist + r->hist_off + r->hist_len, p, len);
 	r->hist_len += len;
@@ -133,6 +173,10 @@ static void hist_push(struct rob *r, const uint8_t *p, uint32_t len)
 		r->hist_off += r->hist_len - (uint32_t)cap;
 		r->hist_len = (uint32_t)cap;
 	}
+	return;
+drop:
+	r->hist_len = 0;
+	r->hist_off = 0;
 }
 
 /* One call's output: in-order pieces are gathered while they stay
@@ -447,11 +491,6 @@ int rob_init(struct rob *r, enum rob_policy policy, size_t ooo_limit,
 	memset(r, 0, sizeof(*r));
 	if ((unsigned)policy >= NPOLICIES || hist_cap > ROB_MAX_HIST)
 		return ROB_ERR_INVAL;
-	if (hist_cap) {
-		r->hist = malloc((size_t)hist_cap * 2);
-		if (!r->hist)
-			return ROB_ERR_NOMEM;
-	}
 	r->policy = policy;
 	r->ooo_limit = ooo_limit;
 	r->max_ranges = ROB_DEFAULT_MAX_RANGES;
@@ -459,6 +498,21 @@ int rob_init(struct rob *r, enum rob_policy policy, size_t ooo_limit,
 	r->sink = sink;
 	r->ctx = ctx;
 	return 0;
+}
+
+void rob_reset(struct rob *r, rob_sink sink, void *ctx)
+{
+	if (!r)
+		return;
+	free_runs(r);
+	r->started = false;
+	r->next = 0;
+	r->bytes_delivered = r->bytes_gap = r->overlaps = r->overlap_mismatches = 0;
+	r->limits = r->overlap_unchecked = 0;
+	r->hist_len = 0;
+	r->hist_off = 0;
+	r->sink = sink;
+	r->ctx = ctx;
 }
 
 void rob_start(struct rob *r, uint32_t next)
@@ -558,6 +612,7 @@ void rob_free(struct rob *r)
 	r->hist_cap = 0;
 	r->hist_len = 0;
 	r->hist_off = 0;
+	r->hist_size = 0;
 }
 
 bool rob_event_finding(const struct rob *r, const struct rob_event *ev, uint32_t base,

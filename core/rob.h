@@ -71,15 +71,23 @@ struct rob {
 	uint64_t overlap_unchecked;     /* overlaps with delivered bytes no longer in hist */
 	/* a short history of delivered bytes so that retransmissions of data
 	 * already passed on can be compared (bounded, see rob.c) */
-	uint8_t *hist;                  /* 2 * hist_cap bytes, kept contiguous */
+	uint8_t *hist;                  /* hist_size bytes, the history contiguous in them */
 	uint32_t hist_cap, hist_len;    /* bytes [next - hist_len, next) are in hist */
 	uint32_t hist_off;              /* ...starting at hist + hist_off */
+	uint32_t hist_size;             /* grown as bytes are delivered, doubling from
+					   4 KiB: at most 2 * hist_cap */
 };
 
 /* ooo_limit: out-of-order bytes held at most; hist_cap: delivered bytes
- * kept for comparing retransmissions (0 = none). */
+ * kept for comparing retransmissions (0 = none). Allocates nothing: the
+ * history buffer grows with what is delivered. 0 or ROB_ERR_INVAL. */
 int rob_init(struct rob *r, enum rob_policy policy, size_t ooo_limit,
 	     uint32_t hist_cap, rob_sink sink, void *ctx);
+/* Back to the state rob_init left, for another stream: buffered data
+ * dropped without events, history emptied, counters cleared, not started;
+ * the policy, limits and the history buffer (its memory) kept. Events go
+ * to sink/ctx from now on. */
+void rob_reset(struct rob *r, rob_sink sink, void *ctx);
 /* Sets the first expected sequence number (ISN + 1, or the first seen;
  * rob_add and rob_skip_to start at their seq if this was not called).
  * Called again with another number, it discards buffered data and history

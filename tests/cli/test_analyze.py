@@ -277,6 +277,8 @@ with tempfile.TemporaryDirectory() as d:
           'block heading with conn_state and history: %r' % blocks[:1])
     check('handshake rtt 20.000 ms' in out, 'handshake RTT SYN -> ACK of SYN-ACK: %r' % out)
     check(re.search(r'states at end A TIME-WAIT, B CLOSED', out), 'final states: %r' % out)
+    check(re.search(r'packets 1-11, end: closed\n', out),
+          'reported as closed at its last ACK: %r' % out)
     check(re.search(r'packets\s+6 \(1 data, \d+ pure ack\)\s+5 \(1 data', out),
           'packets per direction: %r' % out)
     check(re.search(r'bytes\s+%d \(%d unique\)\s+%d \(%d unique\)'

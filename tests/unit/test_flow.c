@@ -1,5 +1,6 @@
 /* flow: canonical keys, directions, port reuse, idle timeout, LRU
- * eviction, first-seen iteration and no allocation per packet. */
+ * eviction, lingering flows, first-seen iteration and no allocation per
+ * packet. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +18,8 @@ static const uint8_t B6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 2};
 
 /* Records what the callbacks saw; counts the table's allocations. */
 struct rec {
-	unsigned inits, ends[FLOW_END_FLUSH + 1];
+	unsigned inits, ends[FLOW_END_CLOSED + 1];
+	unsigned ends_lingering;    /* ends that saw f->lingering */
 	uint64_t last_end_conn;
 	size_t allocs, frees;
 };
@@ -38,6 +40,7 @@ static void on_end(void *ctx, struct flow *f, enum flow_end_reason why)
 
 	assert_int_equal(*(uint32_t *)flow_user(f), 0xabcd);
 	r->ends[why]++;
+	r->ends_lingering += f->lingering;
 	r->last_end_conn = f->conn_id;
 }
 
@@ -53,10 +56,11 @@ static void count_release(void *actx, void *p)
 	free(p);
 }
 
-static struct flow_table *table(struct rec *r, size_t max_flows, tstamp idle)
+static struct flow_table *table_linger(struct rec *r, size_t max_flows, tstamp idle,
+				       tstamp linger)
 {
 	struct flow_config cfg = {
-		.max_flows = max_flows, .idle_timeout = idle,
+		.max_flows = max_flows, .idle_timeout = idle, .linger = linger,
 		.user_size = sizeof(uint32_t), .init = on_init, .end = on_end, .ctx = r,
 		.alloc = count_alloc, .release = count_release, .actx = r,
 	};
@@ -65,6 +69,11 @@ static struct flow_table *table(struct rec *r, size_t max_flows, tstamp idle)
 	memset(r, 0, sizeof(*r));
 	assert_int_equal(flow_table_new(&t, &cfg), 0);
 	return t;
+}
+
+static struct flow_table *table(struct rec *r, size_t max_flows, tstamp idle)
+{
+	return table_linger(r, max_flows, idle, 0);
 }
 
 /* A packet from (src, sport) to (dst, dport). */
@@ -364,6 +373,206 @@ static void test_flow_many_flows_grow_and_shrink(void **state)
 	assert_int_equal(r.allocs, r.frees);
 }
 
+/* --- lingering flows --------------------------------------------------------- */
+
+#define LINGER TSTAMP_MS(2000)
+
+static void test_flow_lingering_flow_is_found_then_closed_with_its_reason(void **state)
+{
+	struct rec r;
+	struct flow_table *t = table_linger(&r, 0, 0, LINGER);
+	struct flow *f, *g;
+	struct flow_key k;
+	int dir;
+
+	(void)state;
+	f = pkt4(t, B4, 40000, A4, 80, WIRE_TH_SYN, 0, 1, &dir);
+	flow_linger(t, f, TSTAMP_MS(100), FLOW_END_CLOSED);
+	assert_true(f->lingering);
+	assert_int_equal(r.ends[FLOW_END_CLOSED], 0); /* the caller reported it */
+	assert_int_equal(flow_table_stats(t)->lingering, 1);
+	assert_int_equal(flow_table_stats(t)->live, 1);
+	/* a late packet finds it, and it lingers from then on */
+	g = pkt4(t, A4, 80, B4, 40000, WIRE_TH_FIN | WIRE_TH_ACK, TSTAMP_MS(1000), 2, &dir);
+	assert_ptr_equal(f, g);
+	assert_int_equal(dir, 1);
+	assert_true(g->lingering);
+	assert_int_equal(f->pkts[1], 1);
+	/* 2.5 s after it started lingering, 1.5 s after the late packet */
+	pkt4(t, B4, 40001, A4, 80, WIRE_TH_SYN, TSTAMP_MS(2500), 3, &dir);
+	assert_int_equal(r.ends[FLOW_END_CLOSED], 0);
+	/* past the linger from the late packet: closed on the next touch */
+	pkt4(t, B4, 40001, A4, 80, WIRE_TH_ACK, TSTAMP_MS(3001), 4, &dir);
+	assert_int_equal(r.ends[FLOW_END_CLOSED], 1);
+	assert_int_equal(r.ends_lingering, 1);
+	flow_key_make(4, B4, A4, 40000, 80, &k, NULL);
+	assert_null(flow_find(t, &k));
+	assert_int_equal(flow_table_stats(t)->closed, 1);
+	assert_int_equal(flow_table_stats(t)->lingering, 0);
+	assert_int_equal(flow_table_stats(t)->linger_peak, 1);
+	assert_int_equal(flow_table_stats(t)->live, 1);
+	flow_table_del(t);
+	assert_int_equal(r.ends[FLOW_END_FLUSH], 1);
+}
+
+static void test_flow_lingering_flow_hit_after_its_linger_is_a_new_flow(void **state)
+{
+	struct rec r;
+	struct flow_table *t = table_linger(&r, 0, 0, LINGER);
+	struct flow *f, *g;
+	uint64_t id;
+	int dir;
+
+	(void)state;
+	/* more lingering flows than one touch closes (8): the hit one still goes */
+	for (int i = 0; i < 20; i++) {
+		f = pkt4(t, B4, (uint16_t)(30000 + i), A4, 80, WIRE_TH_SYN, 0, (uint64_t)i + 1,
+			 &dir);
+		flow_linger(t, f, 0, FLOW_END_CLOSED);
+	}
+	id = f->conn_id;
+	g = pkt4(t, A4, 80, B4, 30019, WIRE_TH_ACK, TSTAMP_MS(5000), 21, &dir);
+	assert_int_equal(r.ends[FLOW_END_CLOSED], 9);
+	assert_true(g->conn_id > id);
+	assert_false(g->lingering);
+	assert_int_equal(dir, 0);
+	assert_int_equal(flow_table_stats(t)->lingering, 11);
+	/* flow_expire closes the rest at once */
+	assert_int_equal(flow_expire(t, TSTAMP_MS(5000)), 11);
+	assert_int_equal(flow_table_stats(t)->live, 1);
+	flow_table_del(t);
+}
+
+static void test_flow_linger_never_ends_early_when_time_runs_back(void **state)
+{
+	struct rec r;
+	struct flow_table *t = table_linger(&r, 0, 0, LINGER);
+	struct flow *f1, *f2;
+	int dir;
+
+	(void)state;
+	f1 = pkt4(t, B4, 1, A4, 80, WIRE_TH_SYN, TSTAMP_MS(5000), 1, &dir);
+	f2 = pkt4(t, B4, 2, A4, 80, WIRE_TH_SYN, TSTAMP_MS(1000), 2, &dir);
+	flow_linger(t, f1, TSTAMP_MS(5000), FLOW_END_CLOSED);
+	flow_linger(t, f2, TSTAMP_MS(1000), FLOW_END_CLOSED); /* reordered */
+	/* f2's linger is over by its own time, but never before f1's: a
+	 * flow may stay longer, never shorter */
+	pkt4(t, B4, 3, A4, 80, WIRE_TH_SYN, TSTAMP_MS(3500), 3, &dir);
+	assert_int_equal(r.ends[FLOW_END_CLOSED], 0);
+	pkt4(t, B4, 3, A4, 80, WIRE_TH_ACK, TSTAMP_MS(7001), 4, &dir);
+	assert_int_equal(r.ends[FLOW_END_CLOSED], 2);
+	/* time far ahead, then back by more than a linger: the flow lingers
+	 * from the earlier time on, so the list does not stall */
+	f1 = pkt4(t, B4, 4, A4, 80, WIRE_TH_SYN, TSTAMP_MS(100000), 5, &dir);
+	flow_linger(t, f1, TSTAMP_MS(100000), FLOW_END_CLOSED);
+	f2 = pkt4(t, B4, 5, A4, 80, WIRE_TH_SYN, TSTAMP_MS(8000), 6, &dir);
+	flow_linger(t, f2, TSTAMP_MS(8000), FLOW_END_CLOSED);
+	pkt4(t, B4, 3, A4, 80, WIRE_TH_ACK, TSTAMP_MS(8001), 7, &dir);
+	assert_int_equal(r.ends[FLOW_END_CLOSED], 2);
+	pkt4(t, B4, 3, A4, 80, WIRE_TH_ACK, TSTAMP_MS(10002), 8, &dir);
+	assert_int_equal(r.ends[FLOW_END_CLOSED], 4);
+	assert_int_equal(flow_table_stats(t)->lingering, 0);
+	flow_table_del(t);
+}
+
+static void test_flow_lingering_flow_goes_first_at_the_limit(void **state)
+{
+	struct rec r;
+	struct flow_table *t = table_linger(&r, 3, 0, LINGER);
+	struct flow *f2;
+	int dir;
+
+	(void)state;
+	pkt4(t, B4, 1, A4, 80, WIRE_TH_SYN, 0, 1, &dir);
+	f2 = pkt4(t, B4, 2, A4, 80, WIRE_TH_SYN, 1, 2, &dir);
+	pkt4(t, B4, 3, A4, 80, WIRE_TH_SYN, 2, 3, &dir);
+	/* f2 lingers; the LRU flow is the first, but it is live */
+	flow_linger(t, f2, 3, FLOW_END_CLOSED);
+	pkt4(t, B4, 4, A4, 80, WIRE_TH_SYN, 4, 4, &dir);
+	assert_int_equal(r.ends[FLOW_END_CLOSED], 1);
+	assert_int_equal(r.ends[FLOW_END_EVICTED], 0);
+	assert_int_equal(flow_table_stats(t)->evicted, 0);
+	assert_int_equal(flow_table_stats(t)->live, 3);
+	/* none lingers now: the LRU one is evicted */
+	pkt4(t, B4, 5, A4, 80, WIRE_TH_SYN, 5, 5, &dir);
+	assert_int_equal(r.ends[FLOW_END_EVICTED], 1);
+	flow_table_del(t);
+}
+
+static void test_flow_restart_takes_a_lingering_flow_back(void **state)
+{
+	struct rec r;
+	struct flow_table *t = table_linger(&r, 0, TSTAMP_MS(10000), LINGER);
+	struct flow *f;
+	uint64_t id;
+	int dir;
+
+	(void)state;
+	f = pkt4(t, B4, 40000, A4, 80, WIRE_TH_SYN, 0, 1, &dir);
+	id = f->conn_id;
+	flow_linger(t, f, TSTAMP_MS(10), FLOW_END_CLOSED);
+	/* a new SYN on the tuple during the linger: port reuse */
+	assert_ptr_equal(pkt4(t, B4, 40000, A4, 80, WIRE_TH_SYN, TSTAMP_MS(500), 2, &dir), f);
+	flow_restart(t, f, dir, TSTAMP_MS(500), 2);
+	assert_int_equal(r.ends[FLOW_END_REUSED], 1);
+	assert_int_equal(r.ends_lingering, 1); /* the callback knew it was reported */
+	assert_false(f->lingering);
+	assert_true(f->conn_id > id);
+	assert_int_equal(flow_table_stats(t)->lingering, 0);
+	/* live again: no linger end, only the idle timeout */
+	pkt4(t, B4, 1, A4, 80, WIRE_TH_SYN, TSTAMP_MS(5000), 3, &dir);
+	assert_int_equal(r.ends[FLOW_END_CLOSED], 0);
+	pkt4(t, B4, 1, A4, 80, WIRE_TH_ACK, TSTAMP_MS(10600), 4, &dir);
+	assert_int_equal(r.ends[FLOW_END_IDLE], 1);
+	assert_int_equal(r.last_end_conn, f->conn_id);
+	flow_table_del(t);
+}
+
+static void test_flow_flush_closes_lingering_flows_with_their_reason(void **state)
+{
+	struct rec r;
+	struct flow_table *t = table_linger(&r, 0, 0, LINGER);
+	struct flow *f;
+	int dir;
+
+	(void)state;
+	for (int i = 0; i < 10; i++) {
+		f = pkt4(t, B4, (uint16_t)(100 + i), A4, 80, WIRE_TH_SYN, i, (uint64_t)i + 1, &dir);
+		if (i & 1)
+			flow_linger(t, f, i, FLOW_END_CLOSED);
+	}
+	flow_table_del(t);
+	assert_int_equal(r.ends[FLOW_END_CLOSED], 5);
+	assert_int_equal(r.ends[FLOW_END_FLUSH], 5);
+	assert_int_equal(r.ends_lingering, 5);
+}
+
+static void test_flow_lingering_connections_allocate_nothing_once_warm(void **state)
+{
+	struct rec r;
+	struct flow_table *t = table_linger(&r, 0, 0, TSTAMP_MS(50));
+	size_t warm = 0;
+	int dir;
+
+	(void)state;
+	/* a connection every 10 ms, each lingering 50 ms after its 3 packets */
+	for (int i = 0; i < 5000; i++) {
+		tstamp now = TSTAMP_MS(10) * i;
+		struct flow *f = pkt4(t, B4, (uint16_t)(1024 + i), A4, 80, WIRE_TH_SYN, now, 0, &dir);
+
+		pkt4(t, A4, 80, B4, (uint16_t)(1024 + i), WIRE_TH_SYN | WIRE_TH_ACK, now + 1, 0, &dir);
+		pkt4(t, B4, (uint16_t)(1024 + i), A4, 80, WIRE_TH_ACK, now + 2, 0, &dir);
+		flow_linger(t, f, now + 2, FLOW_END_CLOSED);
+		if (i == 100)
+			warm = r.allocs;
+	}
+	assert_int_equal(r.allocs, warm);
+	assert_true(flow_table_stats(t)->peak <= 7);
+	assert_true(flow_table_stats(t)->closed >= 4990);
+	flow_table_del(t);
+	assert_int_equal(r.allocs, r.frees);
+}
+
 static void test_flow_bad_arguments(void **state)
 {
 	struct flow_config cfg = {0};
@@ -375,6 +584,9 @@ static void test_flow_bad_arguments(void **state)
 	(void)state;
 	assert_int_equal(flow_table_new(NULL, &cfg), FLOW_ERR_INVAL);
 	cfg.alloc = count_alloc; /* alloc without release */
+	assert_int_equal(flow_table_new(&t, &cfg), FLOW_ERR_INVAL);
+	cfg.alloc = NULL;
+	cfg.linger = -1;
 	assert_int_equal(flow_table_new(&t, &cfg), FLOW_ERR_INVAL);
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(flow_key_from_pkt(&p, &k, &side), FLOW_ERR_INVAL);
@@ -395,6 +607,13 @@ int main(void)
 		cmocka_unit_test(test_flow_iteration_first_seen_order),
 		cmocka_unit_test(test_flow_no_allocation_per_packet),
 		cmocka_unit_test(test_flow_many_flows_grow_and_shrink),
+		cmocka_unit_test(test_flow_lingering_flow_is_found_then_closed_with_its_reason),
+		cmocka_unit_test(test_flow_lingering_flow_hit_after_its_linger_is_a_new_flow),
+		cmocka_unit_test(test_flow_linger_never_ends_early_when_time_runs_back),
+		cmocka_unit_test(test_flow_lingering_flow_goes_first_at_the_limit),
+		cmocka_unit_test(test_flow_restart_takes_a_lingering_flow_back),
+		cmocka_unit_test(test_flow_flush_closes_lingering_flows_with_their_reason),
+		cmocka_unit_test(test_flow_lingering_connections_allocate_nothing_once_warm),
 		cmocka_unit_test(test_flow_bad_arguments),
 	};
 

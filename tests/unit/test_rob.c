@@ -1,6 +1,7 @@
 /* Unit tests for core/rob: in-order zero-copy delivery, out-of-order
  * buffering, overlap policies and mismatch events, retransmissions against
- * the history, gaps, the memory bound and sequence wraparound. */
+ * the history (and its buffer growing), gaps, the memory bound, sequence
+ * wraparound and reuse after rob_reset. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -547,6 +548,124 @@ static void test_rob_history_follows_many_small_deliveries(void **state)
 	rob_free(&r);
 }
 
+/* Remembers the last OVERLAP event: where, and the old byte it points at. */
+struct last_overlap {
+	unsigned n;
+	uint32_t seq;
+	uint8_t old;
+};
+
+static void overlap_sink(void *ctx, const struct rob_event *e)
+{
+	struct last_overlap *lo = ctx;
+
+	if (e->type != ROB_EV_OVERLAP)
+		return;
+	lo->n++;
+	lo->seq = e->seq;
+	assert_non_null(e->old_data);
+	lo->old = e->old_data[0];
+}
+
+static void test_rob_history_buffer_grows_with_what_is_delivered(void **state)
+{
+	static uint8_t s[200000], x[32768];
+	struct last_overlap lo = {0};
+	const uint32_t cap = 32768, isn = 0xfffff000u; /* wraps on the way */
+	struct rob r;
+	uint32_t pos = 0;
+
+	(void)state;
+	fill(s, sizeof(s), 3);
+	assert_int_equal(rob_init(&r, ROB_POLICY_FIRST, 1 << 20, cap, overlap_sink, &lo), 0);
+	assert_null(r.hist);
+	assert_int_equal(r.hist_size, 0);
+	rob_start(&r, isn);
+	while (pos < sizeof(s)) {
+		uint32_t n = 1000, back, at;
+
+		add(&r, isn + pos, s + pos, n, 1);
+		pos += n;
+		/* about twice what was delivered, from 4 KiB, at most 2 * cap */
+		if (pos <= 2048)
+			assert_int_equal(r.hist_size, 4096);
+		else if (pos <= 2 * cap)
+			assert_true(r.hist_size >= pos && r.hist_size <= 2 * pos + 4096);
+		else
+			assert_int_equal(r.hist_size, 2 * cap);
+		/* everything still in the history is compared: one byte changed */
+		back = pos < cap ? pos : cap;
+		at = (pos * 7919u) % back;
+		memcpy(x, s + pos - back, back);
+		x[at] ^= 0xA5;
+		add(&r, isn + pos - back, x, back, 2);
+		assert_int_equal(lo.n, pos / n);
+		assert_int_equal(lo.seq, isn + pos - back + at);
+		assert_int_equal(lo.old, s[pos - back + at]);
+	}
+	assert_int_equal(r.overlap_unchecked, 0);
+	assert_int_equal(r.bytes_delivered, sizeof(s));
+	/* a segment larger than the history keeps its last cap bytes */
+	rob_free(&r);
+	assert_int_equal(rob_init(&r, ROB_POLICY_FIRST, 1 << 20, 4096, overlap_sink, &lo), 0);
+	rob_start(&r, 0);
+	add(&r, 0, s, 10000, 1);
+	assert_int_equal(r.hist_len, 4096);
+	assert_memory_equal(r.hist + r.hist_off, s + 10000 - 4096, 4096);
+	rob_free(&r);
+	assert_null(r.hist);
+	assert_int_equal(r.hist_size, 0);
+}
+
+static void test_rob_reset_reuses_the_buffers_for_another_stream(void **state)
+{
+	uint8_t s[3000], t[3000];
+	struct rob r;
+	struct rec rc, rc2;
+	const uint8_t *hist;
+	uint32_t size;
+	size_t before;
+
+	(void)state;
+	fill(s, sizeof(s), 5);
+	fill(t, sizeof(t), 77);
+	setup(&r, &rc, ROB_POLICY_FIRST, 1000, 4096, 1000);
+	add(&r, 1000, s, 2000, 1);
+	add(&r, 3500, s + 2500, 500, 2);          /* held out of order */
+	add(&r, 1000, s, 100, 3);                 /* a retransmission */
+	assert_int_equal(r.overlaps, 1);
+	hist = r.hist;
+	size = r.hist_size;
+	assert_non_null(hist);
+
+	memset(&rc2, 0, sizeof(rc2));
+	rc2.origin = 5000;
+	rob_reset(&r, sink, &rc2);
+	assert_false(r.started);
+	rob_is(&r, 0, 0, 0);
+	assert_int_equal(r.bytes_delivered, 0);
+	assert_int_equal(r.overlaps, 0);
+	assert_int_equal(r.hist_len, 0);
+	assert_ptr_equal(r.hist, hist);           /* the buffer is kept */
+	assert_int_equal(r.hist_size, size);
+	assert_int_equal(r.policy, ROB_POLICY_FIRST);
+	assert_int_equal(r.ooo_limit, 1000);
+	assert_int_equal(r.hist_cap, 4096);
+	/* the held data went without an event; the new stream starts clean */
+	before = rc.nev;
+	rob_start(&r, 5000);
+	add(&r, 5000, t, 1500, 4);
+	add(&r, 5000, t, 1500, 5);                /* compared with this stream's bytes */
+	assert_int_equal(rc.nev, before);
+	assert_int_equal(rc2.n[ROB_EV_DATA], 1);
+	assert_int_equal(rc2.n[ROB_EV_OVERLAP], 0);
+	assert_int_equal(r.overlaps, 1);
+	assert_int_equal(r.overlap_mismatches, 0);
+	assert_memory_equal(rc2.out, t, 1500);
+	rob_reset(NULL, NULL, NULL);
+	rob_free(&r);
+}
+
 static void test_rob_skip_to_reports_gaps_and_passes_buffered_data(void **state)
 {
 	uint8_t s[80];
@@ -911,6 +1030,8 @@ int main(void)
 		cmocka_unit_test(test_rob_identical_retransmission_is_counted_not_reported),
 		cmocka_unit_test(test_rob_retransmission_is_compared_with_history),
 		cmocka_unit_test(test_rob_history_follows_many_small_deliveries),
+		cmocka_unit_test(test_rob_history_buffer_grows_with_what_is_delivered),
+		cmocka_unit_test(test_rob_reset_reuses_the_buffers_for_another_stream),
 		cmocka_unit_test(test_rob_skip_to_reports_gaps_and_passes_buffered_data),
 		cmocka_unit_test(test_rob_flush_reports_gaps_then_data),
 		cmocka_unit_test(test_rob_memory_limit_skips_the_oldest_hole),

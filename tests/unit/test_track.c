@@ -44,6 +44,8 @@ struct ctx {
 	unsigned nf;
 	struct summary sum[MAXS];
 	unsigned ns;
+	uint64_t gone[MAXS];        /* on_conn_gone */
+	unsigned ngone;
 	uint8_t data[2][4096];
 	uint32_t dlen[2];
 	uint32_t gaps[2], gap_bytes[2];
@@ -97,6 +99,15 @@ static void on_conn_end(void *vctx, const struct track_conn_summary *s)
 	c->ns++;
 }
 
+static void on_conn_gone(void *vctx, uint64_t conn_id)
+{
+	struct ctx *c = vctx;
+
+	if (c->ngone < MAXS)
+		c->gone[c->ngone] = conn_id;
+	c->ngone++;
+}
+
 static void ctx_open(struct ctx *c, const char *profile)
 {
 	if (c->t)
@@ -107,6 +118,7 @@ static void ctx_open(struct ctx *c, const char *profile)
 	c->cfg.on_finding = on_finding;
 	c->cfg.on_data = on_data;
 	c->cfg.on_conn_end = on_conn_end;
+	c->cfg.on_conn_gone = on_conn_gone;
 	c->cfg.ctx = c;
 	c->isn[A] = 1000;
 	c->isn[B] = 50000;
@@ -312,18 +324,22 @@ static void test_normal_connection_has_no_findings_and_closes(void **state)
 	assert_int_equal(c->info.state[A], TCP_CLOSE_WAIT);
 	tx(c, A, "A", 19, 25, NULL);
 	tx(c, A, "FA", 19, 25, NULL);
+	assert_int_equal(c->ns, 0);
 	tx(c, B, "A", 25, 20, NULL);
 	assert_true(c->info.tracked);
+	assert_false(c->info.late);
 	assert_int_equal(c->info.dir, B);
 	assert_int_equal(c->info.rel_seq, 25);
 	assert_true(c->info.rel_ack_valid);
 	assert_int_equal(c->info.rel_ack, 20);
 	assert_int_equal(c->info.labels, 0);
+	/* the last ACK closed it: summarised at once, not at the end */
+	assert_int_equal(c->ns, 1);
 	track_finish(c->t);
 
 	assert_no_findings(c);
 	assert_int_equal(c->ns, 1);
-	assert_int_equal(c->sum[0].s.end, FLOW_END_FLUSH);
+	assert_int_equal(c->sum[0].s.end, FLOW_END_CLOSED);
 	assert_true(c->sum[0].s.handshake_seen);
 	assert_int_equal(c->sum[0].s.state[A], TCP_CLOSED);
 	assert_int_equal(c->sum[0].s.state[B], TCP_TIME_WAIT);
@@ -574,23 +590,34 @@ static void test_rfc793_profile_with_a_stack_that_challenges_is_clean(void **sta
 	struct ctx *c = *state;
 
 	/* the profile expects a reset; B (an RFC 5961 stack) challenges and
-	 * goes on: the model follows B, and nothing is owed */
+	 * goes on: the model follows B, and nothing is owed. The model took
+	 * the RST, so the connection was reported closed at it: what B did
+	 * next are late segments of it (within the linger of each other),
+	 * still judged by the model. */
 	ctx_open(c, "rfc793");
 	ctx_start(c);
 	established_with_data(c);
 	wait_ms(c, 50);
 	tx(c, A, "R", 151, 0, NULL);
+	assert_int_equal(c->ns, 1);
 	tx(c, B, "A", 6, 101, NULL);
+	assert_true(c->info.late);
 	wait_ms(c, 1000);
 	tx(c, A, "PA", 101, 6, "more");
 	tx(c, B, "A", 6, 105, NULL);
 	tx(c, B, "FA", 6, 105, NULL);
 	tx(c, A, "FA", 105, 7, NULL);
 	tx(c, B, "A", 7, 106, NULL);
+	assert_true(c->info.late);
+	assert_int_equal(c->info.conn_id, c->sum[0].s.conn_id);
+	assert_int_equal(c->info.state[A], TCP_CLOSED);
+	assert_int_equal(c->info.state[B], TCP_TIME_WAIT);
 	track_finish(c->t);
 	assert_no_conformance(c);
-	assert_int_equal(c->sum[0].s.state[A], TCP_CLOSED);
-	assert_int_equal(c->sum[0].s.state[B], TCP_TIME_WAIT);
+	assert_int_equal(c->ns, 1);
+	assert_int_equal(c->sum[0].s.end, FLOW_END_CLOSED);
+	assert_int_equal(c->sum[0].s.last_pkt, 8);
+	assert_int_equal(track_late_segments(c->t), 6);
 }
 
 static void test_rst_answered_as_closed_port_instead_of_challenge_is_reported(void **state)
@@ -906,12 +933,14 @@ static void test_port_reuse_starts_a_new_connection(void **state)
 	tx(c, A, "FA", 1, 1, NULL);
 	tx(c, B, "FA", 1, 2, NULL);
 	tx(c, A, "A", 2, 2, NULL);
-	wait_ms(c, 5000);
+	/* a new SYN while the closed connection lingers */
+	wait_ms(c, 1000);
 	c->isn[A] = 2000000;
 	c->isn[B] = 3000000;
 	build(c, &p, A, "S", 0, 0, 502, NULL);
 	feed(c, &p);
 	assert_true(c->info.labels & TRACK_L_PORTS_REUSED);
+	assert_false(c->info.late);
 	assert_int_equal(c->info.rel_seq, 0);
 	tx(c, B, "SA", 0, 1, NULL);
 	tx(c, A, "A", 1, 1, NULL);
@@ -920,7 +949,8 @@ static void test_port_reuse_starts_a_new_connection(void **state)
 	assert_no_conformance(c);
 	assert_non_null(find(c, FND_ANA_PORTS_REUSED));
 	assert_int_equal(c->ns, 2);
-	assert_int_equal(c->sum[0].s.end, FLOW_END_REUSED);
+	/* the first was reported when it closed; the SYN did not report it again */
+	assert_int_equal(c->sum[0].s.end, FLOW_END_CLOSED);
 	assert_int_equal(c->sum[0].s.last_pkt, 6);
 	assert_int_equal(c->sum[0].s.state[A], TCP_TIME_WAIT);
 	assert_int_equal(c->sum[0].s.state[B], TCP_CLOSED);
@@ -958,6 +988,234 @@ static void test_idle_timeout_and_eviction_end_connections(void **state)
 	assert_int_equal(c->sum[2].s.end, FLOW_END_FLUSH);
 	assert_int_equal(track_flow_stats(c->t)->evicted, 1);
 	assert_int_equal(track_flow_stats(c->t)->idle_closed, 1);
+	assert_no_conformance(c);
+}
+
+/* --- closed connections: summarised at once, then lingering --------------- */
+
+/* handshake and the FIN exchange with its last ACK (packets 1-6): A ends
+ * in TIME-WAIT, B CLOSED */
+static void open_and_close(struct ctx *c)
+{
+	handshake(c);
+	tx(c, A, "FA", 1, 1, NULL);
+	tx(c, B, "FA", 1, 2, NULL);
+	tx(c, A, "A", 2, 2, NULL);
+}
+
+static void test_rst_closed_connection_is_summarised_at_the_rst(void **state)
+{
+	struct ctx *c = *state;
+
+	established_with_data(c);
+	wait_ms(c, 50);
+	tx(c, B, "RA", 6, 101, NULL);          /* B aborts, at A's RCV.NXT */
+	assert_int_equal(c->ns, 1);
+	assert_int_equal(c->sum[0].s.end, FLOW_END_CLOSED);
+	assert_int_equal(c->sum[0].s.last_pkt, 8);
+	assert_int_equal(c->sum[0].s.state[A], TCP_CLOSED);
+	assert_int_equal(c->sum[0].s.state[B], TCP_CLOSED);
+	assert_int_equal(c->sum[0].cs, CONN_RSTR);
+	/* streams and statistics are final at the summary */
+	assert_int_equal(c->dlen[A], 100);
+	assert_int_equal(c->dlen[B], 5);
+	assert_int_equal(c->sum[0].pkts[A], 4);
+	assert_int_equal(c->sum[0].pkts[B], 4);
+	assert_int_equal(track_flow_stats(c->t)->lingering, 1);
+	track_finish(c->t);
+	assert_int_equal(c->ns, 1);
+	assert_no_conformance(c);
+	assert_int_equal(track_flow_stats(c->t)->closed, 1);
+	assert_int_equal(track_flow_stats(c->t)->flushed, 0);
+	assert_int_equal(track_flow_stats(c->t)->lingering, 0);
+}
+
+static void test_refused_connection_is_summarised_at_the_rst(void **state)
+{
+	struct ctx *c = *state;
+
+	tx(c, A, "S", 0, 0, NULL);
+	tx(c, B, "RA", 0, 1, NULL);
+	assert_int_equal(c->ns, 1);
+	assert_int_equal(c->sum[0].s.end, FLOW_END_CLOSED);
+	assert_int_equal(c->sum[0].cs, CONN_REJ);
+}
+
+static void test_retransmitted_fin_after_close_is_a_late_segment(void **state)
+{
+	struct ctx *c = *state;
+	uint64_t id;
+
+	open_and_close(c);
+	assert_int_equal(c->ns, 1);
+	id = c->sum[0].s.conn_id;
+	/* A's last ACK was lost past the capture point: B sends its FIN
+	 * again an RTO later, A (TIME-WAIT) acknowledges it again */
+	wait_ms(c, 800);
+	tx(c, B, "FA", 1, 2, NULL);
+	assert_true(c->info.tracked);
+	assert_true(c->info.late);
+	assert_int_equal(c->info.conn_id, id);
+	assert_true(c->info.labels & TRACK_L_RETRANS);
+	tx(c, A, "A", 2, 2, NULL);
+	assert_true(c->info.late);
+	assert_int_equal(c->info.state[A], TCP_TIME_WAIT);
+	assert_int_equal(c->info.state[B], TCP_CLOSED);
+	/* each late segment starts the linger again: 1.5 s after the last
+	 * one, 2.3 s after the close, still the same connection */
+	wait_ms(c, 1500);
+	tx(c, B, "FA", 1, 2, NULL);
+	assert_true(c->info.late);
+	assert_int_equal(c->info.conn_id, id);
+	assert_int_equal(c->ngone, 0);
+	track_finish(c->t);
+	assert_int_equal(c->ngone, 1);                /* let go at the end */
+	assert_int_equal(c->gone[0], id);
+
+	assert_no_conformance(c);
+	assert_int_equal(c->ns, 1);
+	assert_int_equal(c->sum[0].s.last_pkt, 6);
+	assert_int_equal(c->sum[0].pkts[B], 2);     /* not counted in the summary... */
+	assert_int_equal(track_late_segments(c->t), 3); /* ...but as late segments */
+	assert_int_equal(track_flow_stats(c->t)->created, 1);
+	/* the late retransmission was labelled, on this connection */
+	assert_non_null(find(c, FND_ANA_RETRANSMISSION));
+	assert_int_equal(find(c, FND_ANA_RETRANSMISSION)->conn_id, id);
+}
+
+static void test_segment_after_the_linger_starts_a_mid_stream_connection(void **state)
+{
+	struct ctx *c = *state;
+	uint64_t id;
+
+	open_and_close(c);
+	id = c->sum[0].s.conn_id;
+	wait_ms(c, 2500);                      /* the linger (2 s) is over */
+	tx(c, A, "A", 2, 2, NULL);             /* A's last ACK again */
+	assert_false(c->info.late);
+	assert_true(c->info.conn_id > id);
+	assert_int_equal(c->ngone, 1);         /* the old one was let go first */
+	assert_int_equal(c->gone[0], id);
+	/* seen mid-connection: both assumed established */
+	assert_int_equal(c->info.state[A], TCP_ESTABLISHED);
+	assert_int_equal(c->info.state[B], TCP_ESTABLISHED);
+	track_finish(c->t);
+
+	assert_no_conformance(c);
+	assert_int_equal(c->ns, 2);
+	assert_int_equal(c->sum[0].s.end, FLOW_END_CLOSED);
+	assert_int_equal(c->sum[1].s.end, FLOW_END_FLUSH);
+	assert_false(c->sum[1].s.handshake_seen);
+	assert_int_equal(c->sum[1].cs, CONN_OTH);
+	assert_int_equal(c->sum[1].s.first_pkt, 7);
+	assert_int_equal(track_late_segments(c->t), 0);
+	assert_int_equal(track_flow_stats(c->t)->created, 2);
+	assert_int_equal(track_flow_stats(c->t)->closed, 1);
+}
+
+static void test_linger_zero_keeps_nothing_after_close(void **state)
+{
+	struct ctx *c = *state;
+
+	ctx_open(c, "rfc");
+	c->cfg.linger = -1;
+	assert_int_equal(track_new(&c->t, &c->cfg), TRACK_ERR_INVAL);
+	c->cfg.linger = 0;
+	ctx_start(c);
+	open_and_close(c);
+	tx(c, A, "A", 2, 2, NULL);             /* even at once: a new connection */
+	assert_false(c->info.late);
+	track_finish(c->t);
+	assert_int_equal(c->ns, 2);
+	assert_int_equal(c->sum[1].cs, CONN_OTH);
+}
+
+static void test_syn_during_linger_restarts_the_lingering_flow(void **state)
+{
+	struct ctx *c = *state;
+	const struct flow_stats *st;
+
+	open_and_close(c);
+	wait_ms(c, 100);
+	c->isn[A] = 7000000;
+	handshake(c);
+	assert_false(c->info.late);
+	assert_int_equal(c->ngone, 1);
+	assert_int_equal(c->gone[0], c->sum[0].s.conn_id);
+	st = track_flow_stats(c->t);
+	assert_int_equal(st->reused, 1);
+	assert_int_equal(st->lingering, 0);
+	assert_int_equal(st->live, 1);
+	/* the new connection closes and lingers in turn */
+	tx(c, A, "FA", 1, 1, NULL);
+	tx(c, B, "FA", 1, 2, NULL);
+	tx(c, A, "A", 2, 2, NULL);
+	assert_int_equal(c->ns, 2);
+	assert_int_equal(c->sum[1].s.end, FLOW_END_CLOSED);
+	assert_true(c->sum[1].s.handshake_seen);
+	assert_int_equal(st->lingering, 1);
+	track_finish(c->t);
+	assert_int_equal(c->ns, 2);
+	assert_no_conformance(c);
+}
+
+static void test_late_segments_settle_what_was_owed(void **state)
+{
+	struct ctx *c = *state;
+	const struct track_finding *f;
+
+	/* the RST at RCV.NXT closes the connection (reported), B owes the
+	 * reset: B acknowledging data sent after it shows it kept the
+	 * connection, reported on it after its summary */
+	established_with_data(c);
+	wait_ms(c, 50);
+	tx(c, A, "R", 101, 0, NULL);
+	assert_int_equal(c->ns, 1);
+	wait_ms(c, 1000);
+	tx(c, A, "PA", 101, 6, "more");
+	tx(c, B, "A", 6, 105, NULL);
+	f = find(c, FND_TRK_RST_NOT_HONOURED);
+	if (!f)
+		dump(c);
+	assert_non_null(f);
+	assert_int_equal(f->conn_id, c->sum[0].s.conn_id);
+	assert_int_equal(c->sum[0].s.findings[FINDING_MUST], 0); /* after the summary */
+	/* the late data is not reassembled: the stream ended with the summary */
+	assert_int_equal(c->dlen[A], 100);
+	track_finish(c->t);
+	assert_int_equal(c->ns, 1);
+}
+
+/* 10,000 short connections one after the other, each on its own port:
+ * the table holds the live one and those still lingering (2 s of them),
+ * never all. */
+static void test_many_short_connections_keep_the_table_bounded(void **state)
+{
+	struct ctx *c = *state;
+	const struct flow_stats *st;
+
+	for (int i = 0; i < 10000; i++) {
+		c->port[A] = (uint16_t)(10000 + i);
+		handshake(c);
+		tx(c, A, "PA", 1, 1, "request");
+		tx(c, B, "PA", 1, 8, "response");
+		tx(c, A, "FA", 8, 9, NULL);
+		tx(c, B, "FA", 9, 9, NULL);
+		tx(c, A, "A", 9, 10, NULL);
+		assert_int_equal(c->ns, (unsigned)i + 1);
+	}
+	st = track_flow_stats(c->t);
+	print_message("peak %zu flows, %zu lingering\n", st->peak, st->linger_peak);
+	/* 8 packets 1 ms apart: a connection per 8 ms */
+	assert_true(st->linger_peak <= 2000 / 8 + 1);
+	assert_true(st->peak <= st->linger_peak + 1);
+	assert_true(st->closed >= 10000 - st->linger_peak);
+	assert_int_equal(st->created, 10000);
+	track_finish(c->t);
+	assert_int_equal(c->ns, 10000);
+	assert_int_equal(c->ngone, 10000);
+	assert_int_equal(st->closed, 10000);
+	assert_int_equal(st->flushed, 0);
 	assert_no_conformance(c);
 }
 
@@ -1162,6 +1420,14 @@ int main(void)
 		T(test_unacceptable_segment_acked_or_aggregated_is_clean),
 		T(test_port_reuse_starts_a_new_connection),
 		T(test_idle_timeout_and_eviction_end_connections),
+		T(test_rst_closed_connection_is_summarised_at_the_rst),
+		T(test_refused_connection_is_summarised_at_the_rst),
+		T(test_retransmitted_fin_after_close_is_a_late_segment),
+		T(test_segment_after_the_linger_starts_a_mid_stream_connection),
+		T(test_linger_zero_keeps_nothing_after_close),
+		T(test_syn_during_linger_restarts_the_lingering_flow),
+		T(test_late_segments_settle_what_was_owed),
+		T(test_many_short_connections_keep_the_table_bounded),
 		T(test_reassembly_delivers_both_streams_in_order),
 		T(test_overlap_with_other_bytes_is_reported),
 		T(test_pcap_bytes_through_decoder_and_tracker),
