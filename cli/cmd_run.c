@@ -1,4 +1,7 @@
-/* tcpspec run: play YAML cases against a target stack and judge them. */
+/* tcpspec run: play YAML cases against a target stack and judge them.
+ * Options and the suite here; the target session, judging and --jobs in
+ * run_exec.c / run_jobs.c; the report in run_report.c. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -15,44 +18,60 @@
 #include "report.h"
 #include "report_html.h"
 #include "report_junit.h"
+#include "run_exec.h"
 #include "run_report.h"
 #include "runner.h"
 #include "script.h"
 #include "target_linux.h"
 
-struct run_opts {
-	const char *target;
-	const char *json_out, *html_out, *junit_out;
-	const char *pcap_dir;
-	bool quiet;
-	bool embedded;          /* no PATH: the bundled suite */
-	int argc;
-	char **argv;            /* the PATHs, from optind */
-};
+#define MAX_JOBS 64
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: tcpspec run [--target linux] [--json OUT] [--html OUT] [--junit OUT]\n"
-		"                   [--pcap-dir DIR] [--quiet] [PATH...]\n\n"
+		"usage: tcpspec run [--target linux] [--profile NAME] [--jobs N] [--tolerance T]\n"
+		"                   [--json OUT] [--html OUT] [--junit OUT] [--pcap-dir DIR]\n"
+		"                   [--quiet] [PATH...]\n"
+		"       tcpspec run --target ADDR --iface IF --agent HOST:PORT [--tester-ip A]\n"
+		"                   [--tester-mac M] [--target-name NAME] [--profile NAME] ... [PATH...]\n\n"
 		"Plays YAML cases (files, or directories searched for *.yaml) against a\n"
-		"target TCP stack and judges every step. Without PATH, runs the bundled\n"
-		"suite compiled into tcpspec.\n\n"
+		"target TCP stack and judges every step, then the analyzer's findings on the\n"
+		"target's segments. Without PATH, runs the bundled suite compiled into tcpspec.\n\n"
 		"  --target linux   the Linux kernel in a network namespace that tcpspec\n"
 		"                   creates and removes itself (needs root; the default)\n"
+		"  --profile NAME   sysctls applied to the target through its agent before\n"
+		"                   the run (cases that require what it switches off are\n"
+		"                   skipped; expect_fail may name linux:NAME):\n");
+	for (size_t i = 0; target_profile_at(i); i++)
+		fprintf(out, "                     %-20s %s\n", target_profile_at(i)->name,
+			target_profile_at(i)->what);
+	fprintf(out,
+		"  --jobs N         play the cases in N processes, each with a target of its\n"
+		"                   own (linux only); output and reports stay in case order\n"
+		"  --tolerance T    the run's timing tolerance for at/at_abs: 4ms, 12.5%%,\n"
+		"                   4ms+12.5%% (the default)\n"
+		"  --static-neigh   linux: permanent neighbour entries for the tester on the\n"
+		"                   target instead of the runner answering ARP / ND\n"
+		"  --target ADDR    an external host at ADDR (IPv4 or IPv6) on the link of\n"
+		"                   --iface IF, with `tcpspec agent --listen HOST:PORT` running\n"
+		"                   there, reached over a separate control network (--agent);\n"
+		"                   --tester-ip: our address on that link (unused; default\n"
+		"                   192.0.2.2 / 2001:db8::2 when ADDR is in those prefixes);\n"
+		"                   --tester-mac: ours (default 02:00:00:00:00:02);\n"
+		"                   --target-name: the name expect_fail keys use (default host)\n"
 		"  --json OUT       write the report (tcpspec-report/1, docs/report-model.md):\n"
 		"                   every case with its steps, packets and the findings on\n"
 		"                   the target's segments\n"
 		"  --html OUT       the same report as one self-contained HTML page\n"
 		"  --junit OUT      JUnit XML: a testsuite per area, a testcase per case\n"
 		"  --pcap-dir DIR   save each case's capture as DIR/<case id>.pcap\n"
-		"                   (without it, reports read them from a temporary\n"
-		"                   directory that is removed at the end)\n"
+		"                   (without it, captures go to a temporary directory that\n"
+		"                   is removed at the end)\n"
 		"  --quiet          print failures and the summary only\n\n"
 		"A case that expects to fail on the target (expect_fail) is XFAIL when it\n"
-		"fails and XPASS when it passes.\n\n"
-		"Exit status: 0 every case passed (or failed as expected), 1 a case failed\n"
-		"or passed against its expect_fail, 2 usage, setup or report error.\n");
+		"fails and XPASS when it passes; one whose requires the target lacks is SKIP.\n\n"
+		"Exit status: 0 every case passed, failed as expected or was skipped, 1 a\n"
+		"case failed or passed against its expect_fail, 2 usage, setup or report error.\n");
 }
 
 static int load_suite(int argc, char **argv, struct script_suite *suite)
@@ -81,8 +100,21 @@ static int load_suite(int argc, char **argv, struct script_suite *suite)
 	return 0;
 }
 
-/* Every port a `role: server` case targets gets a listener; a `closed`
- * port must not be one of them. */
+/* The port a case listens on itself (an app listen step), or 0. */
+static uint16_t own_listen(const struct script_case *c)
+{
+	for (size_t i = 0; i < c->n_steps; i++) {
+		const struct script_app *a = &c->steps[i].app;
+
+		if (c->steps[i].kind == SCRIPT_APP && a->op == SCRIPT_APP_LISTEN && !a->port.ref)
+			return a->port.v ? (uint16_t)a->port.v : c->port;
+	}
+	return 0;
+}
+
+/* Every port a `role: server` case targets gets a pre-opened listener,
+ * unless the case listens on it itself; a `closed` port, or one a case
+ * listens on itself, must not be one of them. */
 static int listen_ports(const struct script_suite *s, uint16_t *ports, unsigned *n)
 {
 	*n = 0;
@@ -90,7 +122,7 @@ static int listen_ports(const struct script_suite *s, uint16_t *ports, unsigned 
 		const struct script_case *c = &s->cases[i];
 		bool have = false;
 
-		if (!c->role_server)
+		if (!c->role_server || own_listen(c) == c->port)
 			continue;
 		for (unsigned k = 0; k < *n; k++)
 			have |= ports[k] == c->port;
@@ -105,14 +137,14 @@ static int listen_ports(const struct script_suite *s, uint16_t *ports, unsigned 
 	}
 	for (size_t i = 0; i < s->n_cases; i++) {
 		const struct script_case *c = &s->cases[i];
+		uint16_t own = own_listen(c);
+		uint16_t p = own ? own : c->role == SCRIPT_ROLE_CLOSED ? c->port : 0;
 
-		if (c->role_server)
-			continue;
-		for (unsigned k = 0; k < *n; k++)
-			if (ports[k] == c->port) {
-				fprintf(stderr, "%s:%u: case '%s' needs port %u closed, but "
-					"another case listens on it\n", c->file, c->line, c->id,
-					c->port);
+		for (unsigned k = 0; p && k < *n; k++)
+			if (ports[k] == p) {
+				fprintf(stderr, "%s:%u: case '%s' needs port %u %s, but another case "
+					"(role server, no listen step) has it pre-opened; use another port\n",
+					c->file, c->line, c->id, p, own ? "for its own listen step" : "closed");
 				return -1;
 			}
 	}
@@ -169,7 +201,7 @@ static int write_reports(struct report *rep, const struct run_opts *o)
 
 static int start_report(struct report *rep, const struct run_opts *o)
 {
-	if (report_init(rep, REPORT_RUN, o->target, NULL) < 0)
+	if (report_init(rep, REPORT_RUN, o->target_name, NULL) < 0)
 		return -1;
 	if (o->embedded)
 		return report_add_input(rep, "(bundled suite)");
@@ -179,142 +211,215 @@ static int start_report(struct report *rep, const struct run_opts *o)
 	return 0;
 }
 
-static int run_suite(const struct script_suite *suite, const struct run_opts *o,
-		     const struct runner_link *link)
-{
-	unsigned pass = 0, fail = 0, err = 0, xfail = 0, xpass = 0;
-	int64_t t0 = netdev_now_ns();
-	bool reporting = want_report(o), report_ok = true;
-	char tmpdir[4096] = "", msg[DIAG_MSG_MAX + 300];
-	struct run_sources *src = NULL;
+struct tally {
+	const struct script_suite *suite;
+	const struct run_opts *o;
+	unsigned n[REPORT__VERDICTS];
+	bool reporting, report_ok;
 	struct report rep;
-	struct runner r;
+	struct run_sources *src;
+};
+
+static void print_notes(const char *notes)
+{
+	const char *p = notes;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+
+		printf("      %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
+/* One case's outcome, in case order: the console line, the report. */
+static void on_outcome(void *ctx, size_t i, struct run_outcome *out)
+{
+	static const char *const label[REPORT__VERDICTS] = {
+		[REPORT_PASS] = "PASS ", [REPORT_FAIL] = "FAIL ", [REPORT_ERROR] = "ERROR",
+		[REPORT_XFAIL] = "XFAIL", [REPORT_XPASS] = "XPASS", [REPORT_SKIP] = "SKIP ",
+	};
+	struct tally *t = ctx;
+	const struct script_case *c = &t->suite->cases[i];
+	const char *xf = run_xfail(c, t->o);
+	char why[sizeof(out->res.reason) + 600], msg[DIAG_MSG_MAX + 300];
+	enum report_verdict v = run_report_verdict(&out->res, t->o->target_name, xf, why, sizeof(why));
+	bool loud = v != REPORT_PASS && v != REPORT_XFAIL && v != REPORT_SKIP;
+
+	if ((unsigned)v >= REPORT__VERDICTS)
+		v = REPORT_ERROR;
+	t->n[v]++;
+	if (loud || !t->o->quiet) {
+		if (v == REPORT_PASS)
+			printf("PASS  %s (%.0f ms)\n", c->id, out->res.duration_ms);
+		else
+			printf("%s %s\n      %s\n", label[v], c->id, why);
+		print_notes(out->notes);
+	}
+	fflush(stdout);
+	if (t->reporting && run_report_case(&t->rep, t->src, c, &out->res, t->o->target_name, xf,
+					    t->o->pcap_dir != NULL, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "tcpspec run: report: %s\n", msg);
+		t->report_ok = false;
+	}
+	if (!t->o->pcap_dir && out->res.pcap[0])
+		unlink(out->res.pcap);
+}
+
+static int run_suite(const struct script_suite *suite, const struct run_opts *o)
+{
+	struct tally t = { .suite = suite, .o = o, .reporting = want_report(o), .report_ok = true };
+	int64_t t0 = netdev_now_ns();
+	char tmpdir[4096] = "", err[1200];
+	const char *tmp = getenv("TMPDIR");
 	int status;
 
-	memset(&rep, 0, sizeof(rep));
-	if (reporting) {
-		const char *t = getenv("TMPDIR");
-
-		/* reports always have packets: a private directory when the
-		 * user keeps no pcaps */
-		snprintf(tmpdir, sizeof(tmpdir), "%s/tcpspec-run-XXXXXX", t && t[0] ? t : "/tmp");
-		if (!o->pcap_dir && !mkdtemp(tmpdir)) {
-			fprintf(stderr, "tcpspec run: cannot create a temporary directory for the "
-				"captures (%s): %s\n", tmpdir, strerror(errno));
-			return CLI_ERROR;
-		}
-		if (start_report(&rep, o) < 0 || !(src = run_sources_new(o->embedded))) {
-			fprintf(stderr, "tcpspec run: out of memory\n");
-			report_free(&rep);
-			if (!o->pcap_dir)
-				rmdir(tmpdir);
-			return CLI_ERROR;
-		}
+	/* captures always: the analyzer judges each; a private directory when
+	 * the user keeps none */
+	snprintf(tmpdir, sizeof(tmpdir), "%s/tcpspec-run-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+	if (!o->pcap_dir && !mkdtemp(tmpdir)) {
+		fprintf(stderr, "tcpspec run: cannot create a temporary directory for the "
+			"captures (%s): %s\n", tmpdir, strerror(errno));
+		return CLI_ERROR;
 	}
-	runner_init(&r, link, o->pcap_dir ? o->pcap_dir : reporting ? tmpdir : NULL);
-	for (size_t i = 0; i < suite->n_cases; i++) {
-		const struct script_case *c = &suite->cases[i];
-		const char *xf = script_xfail_reason(c, o->target);
-		struct runner_result res;
-		char why[sizeof(res.reason) + 600];
-
-		runner_run_case(&r, c, &res);
-		switch (run_report_verdict(&res, o->target, xf, why, sizeof(why))) {
-		case REPORT_PASS:
-			pass++;
-			if (!o->quiet)
-				printf("PASS  %s (%.0f ms)\n", c->id, res.duration_ms);
-			break;
-		case REPORT_FAIL:
-			fail++;
-			printf("FAIL  %s\n      %s\n", c->id, why);
-			break;
-		case REPORT_XFAIL:
-			xfail++;
-			if (!o->quiet)
-				printf("XFAIL %s\n      %s\n", c->id, why);
-			break;
-		case REPORT_XPASS:
-			xpass++;
-			printf("XPASS %s\n      %s\n", c->id, why);
-			break;
-		case REPORT_ERROR:
-		case REPORT__VERDICTS:
-			err++;
-			printf("ERROR %s\n      %s\n", c->id, why);
-			break;
-		}
-		fflush(stdout);
-		if (reporting && run_report_case(&rep, src, c, &res, o->target, xf, o->pcap_dir != NULL,
-						 msg, sizeof(msg)) < 0) {
-			fprintf(stderr, "tcpspec run: report: %s\n", msg);
-			report_ok = false;
-		}
-		if (!o->pcap_dir && res.pcap[0])
-			unlink(res.pcap);
-		runner_result_free(&res);
+	if (t.reporting && (start_report(&t.rep, o) < 0 || !(t.src = run_sources_new(o->embedded)))) {
+		fprintf(stderr, "tcpspec run: out of memory\n");
+		status = CLI_ERROR;
+		goto out;
 	}
-	if (xfail || xpass)
-		printf("%u passed, %u failed, %u errors, %u xfail, %u xpass (target %s)\n", pass,
-		       fail, err, xfail, xpass, o->target);
-	else
-		printf("%u passed, %u failed, %u errors (target %s)\n", pass, fail, err, o->target);
+	if (run_cases(suite, o, o->pcap_dir ? o->pcap_dir : tmpdir, on_outcome, &t, err,
+		      sizeof(err)) < 0) {
+		fprintf(stderr, "tcpspec run: %s\n", err);
+		status = CLI_ERROR;
+		goto out;
+	}
+	printf("%u passed, %u failed, %u errors", t.n[REPORT_PASS], t.n[REPORT_FAIL],
+	       t.n[REPORT_ERROR]);
+	if (t.n[REPORT_XFAIL] || t.n[REPORT_XPASS])
+		printf(", %u xfail, %u xpass", t.n[REPORT_XFAIL], t.n[REPORT_XPASS]);
+	if (t.n[REPORT_SKIP])
+		printf(", %u skipped", t.n[REPORT_SKIP]);
+	printf(" (target %s)\n", o->target_name);
 	/* an xpass fails the run too: the expectation is out of date */
-	status = fail || err || xpass ? CLI_FAIL : CLI_OK;
-	if (reporting) {
-		if (!o->pcap_dir && rmdir(tmpdir) < 0)
-			fprintf(stderr, "tcpspec run: cannot remove %s: %s\n", tmpdir, strerror(errno));
-		if (report_finish(&rep, (double)(netdev_now_ns() - t0) / 1e6) < 0 ||
-		    write_reports(&rep, o) < 0)
-			report_ok = false;
-		if (!report_ok)
-			status = CLI_ERROR;
-	}
-	run_sources_del(src);
-	report_free(&rep);
+	status = t.n[REPORT_FAIL] || t.n[REPORT_ERROR] || t.n[REPORT_XPASS] ? CLI_FAIL : CLI_OK;
+	if (t.reporting && (report_finish(&t.rep, (double)(netdev_now_ns() - t0) / 1e6) < 0 ||
+			    write_reports(&t.rep, o) < 0))
+		t.report_ok = false;
+	if (!t.report_ok)
+		status = CLI_ERROR;
+out:
+	if (!o->pcap_dir && rmdir(tmpdir) < 0)
+		fprintf(stderr, "tcpspec run: cannot remove %s: %s\n", tmpdir, strerror(errno));
+	run_sources_del(t.src);
+	if (t.reporting)
+		report_free(&t.rep);
 	return status;
 }
 
-static int run_linux(const struct script_suite *suite, const struct run_opts *o)
+/* "4ms", "250us", "1s", "12.5%", "4ms+12.5%" */
+static int parse_tol(const char *s, struct script_tol *t)
 {
-	uint16_t ports[TARGET_LINUX_MAX_PORTS];
-	struct target_linux t;
-	struct runner_link link = {0};
-	char msg[DIAG_MSG_MAX + 300], errbuf[256];
-	unsigned n_ports;
-	struct diag d;
-	int status;
+	char *end;
+	double v;
 
-	if (listen_ports(suite, ports, &n_ports) < 0)
-		return CLI_ERROR;
-	diag_clear(&d);
-	if (target_linux_start(&t, ports, n_ports, &d) < 0) {
-		diag_format(&d, msg, sizeof(msg));
-		fprintf(stderr, "tcpspec run: target linux: %s\n", msg);
-		return CLI_ERROR;
+	memset(t, 0, sizeof(*t));
+	t->set = true;
+	while (*s) {
+		v = strtod(s, &end);
+		if (end == s || v < 0)
+			return -1;
+		if (*end == '%') {
+			if (v > 100 || t->ppm)
+				return -1;
+			t->ppm = (uint32_t)(v * 10000 + 0.5);
+			end++;
+		} else {
+			double mul = !strncmp(end, "us", 2) ? 1 : !strncmp(end, "ms", 2) ? 1e3 :
+				     *end == 's' ? 1e6 : -1;
+
+			if (mul < 0 || v * mul > 60e6 || t->us)
+				return -1;
+			t->us = (uint32_t)(v * mul + 0.5);
+			end += *end == 's' ? 1 : 2;
+		}
+		if (*end == '+')
+			end++;
+		else if (*end)
+			return -1;
+		s = end;
 	}
-	if (netdev_open(&link.nd, t.tester_if, "tcp", errbuf, sizeof(errbuf)) < 0) {
-		fprintf(stderr, "tcpspec run: %s\n", errbuf);
-		target_linux_stop(&t);
-		return CLI_ERROR;
+	return 0;
+}
+
+static int check_opts(struct run_opts *o, const char *profile)
+{
+	struct stat st;
+
+	uint8_t a[16];
+
+	o->external = strcmp(o->target, "linux") != 0;
+	if (o->external && inet_pton(AF_INET, o->target, a) != 1 &&
+	    inet_pton(AF_INET6, o->target, a) != 1) {
+		fprintf(stderr, "tcpspec run: unknown target '%s' (expected: linux, or the IPv4 or "
+			"IPv6 address of an external host)\n", o->target);
+		return -1;
 	}
-	memcpy(link.tester_mac, t.tester_mac, 6);
-	memcpy(link.target_mac, t.target_mac, 6);
-	memcpy(link.tester_v4, t.tester_v4, 4);
-	memcpy(link.target_v4, t.target_v4, 4);
-	memcpy(link.tester_v6, t.tester_v6, 16);
-	memcpy(link.target_v6, t.target_v6, 16);
-	status = run_suite(suite, o, &link);
-	netdev_close(link.nd);
-	target_linux_stop(&t);
-	return status;
+	if (o->external && (!o->iface || !o->agent)) {
+		fprintf(stderr, "tcpspec run: --target %s: an external host needs --iface IF (the "
+			"tested link) and --agent HOST:PORT (its tcpspec agent, on another network)\n",
+			o->target);
+		return -1;
+	}
+	if (!o->external && (o->iface || o->agent || o->tester_ip || o->tester_mac)) {
+		fprintf(stderr, "tcpspec run: --iface, --agent, --tester-ip and --tester-mac are for "
+			"an external --target ADDR\n");
+		return -1;
+	}
+	if (o->external && o->jobs > 1) {
+		fprintf(stderr, "tcpspec run: --jobs: an external host has one link: use --jobs 1\n");
+		return -1;
+	}
+	o->profile = target_profile_find(profile ? profile : "default");
+	if (!o->profile) {
+		fprintf(stderr, "tcpspec run: unknown profile '%s' (expected one of:", profile);
+		for (size_t i = 0; target_profile_at(i); i++)
+			fprintf(stderr, " %s", target_profile_at(i)->name);
+		fprintf(stderr, ")\n");
+		return -1;
+	}
+	if (!o->name_base)
+		o->name_base = o->external ? "host" : "linux";
+	if (!strcmp(o->profile->name, "default"))
+		snprintf(o->target_name, sizeof(o->target_name), "%s", o->name_base);
+	else
+		snprintf(o->target_name, sizeof(o->target_name), "%s:%s", o->name_base,
+			 o->profile->name);
+	if (o->pcap_dir && (stat(o->pcap_dir, &st) < 0 || !S_ISDIR(st.st_mode))) {
+		fprintf(stderr, "tcpspec run: --pcap-dir %s: not a directory\n", o->pcap_dir);
+		return -1;
+	}
+	if ((o->json_out && check_output("--json", o->json_out) < 0) ||
+	    (o->html_out && check_output("--html", o->html_out) < 0) ||
+	    (o->junit_out && check_output("--junit", o->junit_out) < 0))
+		return -1;
+	return 0;
 }
 
 int cmd_run(int argc, char **argv)
 {
-	enum { OPT_HTML = 256, OPT_JUNIT };
+	enum { OPT_HTML = 256, OPT_JUNIT, OPT_PROFILE, OPT_TOL, OPT_IFACE, OPT_AGENT, OPT_TIP,
+	       OPT_TMAC, OPT_TNAME, OPT_STATIC };
 	static const struct option opts[] = {
 		{"target", required_argument, NULL, 't'},
+		{"profile", required_argument, NULL, OPT_PROFILE},
+		{"jobs", required_argument, NULL, 'J'},
+		{"tolerance", required_argument, NULL, OPT_TOL},
+		{"iface", required_argument, NULL, OPT_IFACE},
+		{"agent", required_argument, NULL, OPT_AGENT},
+		{"tester-ip", required_argument, NULL, OPT_TIP},
+		{"tester-mac", required_argument, NULL, OPT_TMAC},
+		{"target-name", required_argument, NULL, OPT_TNAME},
+		{"static-neigh", no_argument, NULL, OPT_STATIC},
 		{"json", required_argument, NULL, 'j'},
 		{"html", required_argument, NULL, OPT_HTML},
 		{"junit", required_argument, NULL, OPT_JUNIT},
@@ -323,31 +428,41 @@ int cmd_run(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	struct run_opts o = {.target = "linux"};
+	struct run_opts o = {.target = "linux", .jobs = 1};
 	struct script_suite suite = {0};
-	struct stat st;
+	const char *profile = NULL;
+	char *end;
 	int c, status;
 
 	while ((c = getopt_long(argc, argv, "t:j:p:qh", opts, NULL)) != -1) {
 		switch (c) {
-		case 't':
-			o.target = optarg;
+		case 't': o.target = optarg; break;
+		case OPT_PROFILE: profile = optarg; break;
+		case 'J':
+			o.jobs = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || !o.jobs || o.jobs > MAX_JOBS) {
+				fprintf(stderr, "tcpspec run: --jobs %s: expected 1..%d\n", optarg, MAX_JOBS);
+				return CLI_ERROR;
+			}
 			break;
-		case 'j':
-			o.json_out = optarg;
+		case OPT_TOL:
+			if (parse_tol(optarg, &o.tolerance) < 0) {
+				fprintf(stderr, "tcpspec run: --tolerance %s: expected a duration, a "
+					"percentage or both (4ms, 12.5%%, 4ms+12.5%%)\n", optarg);
+				return CLI_ERROR;
+			}
 			break;
-		case OPT_HTML:
-			o.html_out = optarg;
-			break;
-		case OPT_JUNIT:
-			o.junit_out = optarg;
-			break;
-		case 'p':
-			o.pcap_dir = optarg;
-			break;
-		case 'q':
-			o.quiet = true;
-			break;
+		case OPT_IFACE: o.iface = optarg; break;
+		case OPT_AGENT: o.agent = optarg; break;
+		case OPT_TIP: o.tester_ip = optarg; break;
+		case OPT_TMAC: o.tester_mac = optarg; break;
+		case OPT_TNAME: o.name_base = optarg; break;
+		case OPT_STATIC: o.static_neigh = true; break;
+		case 'j': o.json_out = optarg; break;
+		case OPT_HTML: o.html_out = optarg; break;
+		case OPT_JUNIT: o.junit_out = optarg; break;
+		case 'p': o.pcap_dir = optarg; break;
+		case 'q': o.quiet = true; break;
 		case 'h':
 			usage(stdout);
 			return CLI_OK;
@@ -355,17 +470,7 @@ int cmd_run(int argc, char **argv)
 			return cli_bad_option("run", argv);
 		}
 	}
-	if (strcmp(o.target, "linux") != 0) {
-		fprintf(stderr, "tcpspec run: unknown target '%s' (expected: linux)\n", o.target);
-		return CLI_ERROR;
-	}
-	if (o.pcap_dir && (stat(o.pcap_dir, &st) < 0 || !S_ISDIR(st.st_mode))) {
-		fprintf(stderr, "tcpspec run: --pcap-dir %s: not a directory\n", o.pcap_dir);
-		return CLI_ERROR;
-	}
-	if ((o.json_out && check_output("--json", o.json_out) < 0) ||
-	    (o.html_out && check_output("--html", o.html_out) < 0) ||
-	    (o.junit_out && check_output("--junit", o.junit_out) < 0))
+	if (check_opts(&o, profile) < 0)
 		return CLI_ERROR;
 	o.embedded = optind >= argc;
 	o.argc = argc - optind;
@@ -375,12 +480,14 @@ int cmd_run(int argc, char **argv)
 		return CLI_ERROR;
 	}
 	if (geteuid() != 0) {
-		fprintf(stderr, "tcpspec run: the linux target needs root: it creates network "
-			"namespaces (run with sudo)\n");
+		fprintf(stderr, "tcpspec run: %s (run with sudo)\n", o.external ?
+			"injecting and capturing on --iface needs root" :
+			"the linux target needs root: it creates network namespaces");
 		script_suite_free(&suite);
 		return CLI_ERROR;
 	}
-	status = run_linux(&suite, &o);
+	status = !o.external && listen_ports(&suite, o.ports, &o.n_ports) < 0 ? CLI_ERROR
+									      : run_suite(&suite, &o);
 	script_suite_free(&suite);
 	return status;
 }

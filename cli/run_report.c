@@ -2,6 +2,7 @@
 #include "run_report.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +360,14 @@ static bool tcp_fixed(const struct wire_pkt *p)
 	return p->has_tcp || (p->has_ip && p->ip.proto == 6 && (p->tcp.sport || p->tcp.dport));
 }
 
+/* ARP and ICMPv6 (neighbour discovery) frames the capture filter lets
+ * in besides TCP: the runner answers them; they are not the case's
+ * packets. */
+static bool neigh_frame(const struct wire_pkt *p)
+{
+	return p->l2.ethertype == 0x0806 || (p->has_ip && p->ip.proto == 58);
+}
+
 static int dir_of(const struct runner_result *res, const struct wire_pkt *p)
 {
 	return p->tcp.sport == res->tester_port ? 0 : 1;
@@ -474,7 +483,11 @@ static int read_packets(struct case_pkts *cp, const char *path, struct diag *d)
 		wire_decode(capture_link(cap), k.data, k.caplen, k.wirelen, &p);
 		if (track_packet(trk, &p, k.num, k.ts_ns, &info) < 0)
 			cp->nomem = true;
+		if (neigh_frame(&p))
+			continue;
 		if (!tcp_fixed(&p)) {
+			if (!cp->rep)
+				continue;
 			/* the filter let it in as TCP, yet not even its ports
 			 * decode (a header cut short): say so, do not drop it */
 			report_item_unlisted(cp->rep, cp->item);
@@ -485,7 +498,7 @@ static int read_packets(struct case_pkts *cp, const char *path, struct diag *d)
 			have_t0 = true;
 		}
 		set_dir(cp, k.num, dir_of(cp->res, &p));
-		if (report_item_packet(cp->rep, cp->item,
+		if (cp->rep && report_item_packet(cp->rep, cp->item,
 				       packet(cp, &k, &p, &info, t0, &ws, &next_frame)) < 0)
 			cp->nomem = true;
 	}
@@ -493,6 +506,21 @@ static int read_packets(struct case_pkts *cp, const char *path, struct diag *d)
 	track_del(trk);
 	capture_close(cap);
 	return rc < 0 ? rc : 0;
+}
+
+/* A finding about the target's segments (the tester's own are not
+ * judged: scripts break rules on purpose). */
+static bool of_target(const struct case_pkts *cp, const struct track_finding *f)
+{
+	int dir = f->pkt < cp->n_dir ? cp->dir[f->pkt] : 2;
+
+	/* no packet of ours to place it by: the ports say; a frame whose
+	 * ports do not even decode is not the target's (a kernel sends none
+	 * such, the scripts do on purpose) */
+	if (dir == 2 && f->ep.version && (f->ep.sport || f->ep.dport))
+		dir = f->ep.sport == cp->res->tester_port ? 0 :
+		      f->ep.dport == cp->res->tester_port ? 1 : 2;
+	return dir == 1;
 }
 
 /* The target's findings: listed (MUST/SHOULD/MAY, up to the limit) and
@@ -503,12 +531,8 @@ static void attach_findings(struct case_pkts *cp)
 		const struct track_finding *f = &cp->f[i];
 		const struct finding_info *fi = finding_info(f->f.id);
 		enum finding_level lv = fi ? fi->level : FINDING_ANALYSIS;
-		int dir = f->pkt < cp->n_dir ? cp->dir[f->pkt] : 2;
 
-		/* no packet of ours to place it by: the sender's port says */
-		if (dir == 2)
-			dir = f->ep.version && f->ep.sport == cp->res->tester_port ? 0 : 1;
-		if (dir != 1)
+		if (!of_target(cp, f))
 			continue;
 		report_count_finding(cp->rep, lv);
 		report_item_count(cp->item, lv);
@@ -560,8 +584,10 @@ int run_report_case(struct report *rep, struct run_sources *src, const struct sc
 		.level = level_name(c->level),
 		.verdict = run_report_verdict(res, target, xfail, reason, sizeof(reason)),
 		.reason = reason,
-		.failed_step = res->verdict == RUNNER_PASS ? 0 : res->failed_step + 1,
-		.failed_line = res->verdict == RUNNER_PASS ? 0 : res->line,
+		.failed_step = res->verdict == RUNNER_PASS || res->verdict == RUNNER_SKIP ||
+			       res->failed_step == SIZE_MAX ? 0 : res->failed_step + 1,
+		.failed_line = res->verdict == RUNNER_PASS || res->verdict == RUNNER_SKIP ? 0 :
+			       res->line,
 		.duration_ms = res->duration_ms,
 		.pcap = keep_pcap && res->pcap[0] ? res->pcap : NULL,
 		.tester_port = res->tester_port, .tester_isn = res->tester_isn,
@@ -594,4 +620,129 @@ int run_report_case(struct report *rep, struct run_sources *src, const struct sc
 	free(cp.f);
 	free(cp.dir);
 	return status;
+}
+
+/* ---- the analyzer's findings and the verdict ---- */
+
+int run_case_findings(const struct runner_result *res, struct run_findings *out, struct diag *d)
+{
+	struct case_pkts cp = {.res = res};
+	size_t n = 0;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!res->pcap[0])
+		return 0;
+	if (read_packets(&cp, res->pcap, d) < 0)
+		rc = -1;
+	for (size_t i = 0; i < cp.n_f; i++)
+		if (of_target(&cp, &cp.f[i]))
+			cp.f[n++] = cp.f[i];
+	if (cp.nomem && rc == 0) {
+		diag_set(d, res->pcap, 0, 0, "out of memory judging the capture");
+		rc = -1;
+	}
+	free(cp.dir);
+	out->f = cp.f;
+	out->n = n;
+	return rc;
+}
+
+void run_findings_free(struct run_findings *fs)
+{
+	free(fs->f);
+	fs->f = NULL;
+	fs->n = 0;
+}
+
+static bool listed(const char *const *ids, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ids[i], id))
+			return true;
+	return false;
+}
+
+/* The step that sent or judged packet num (res->frames), else the last. */
+static size_t step_of(const struct script_case *c, const struct runner_result *res, uint64_t num)
+{
+	for (size_t i = 0; i < res->n_frames; i++)
+		if (res->frames[i].num == num)
+			return res->frames[i].step;
+	return c->n_steps ? c->n_steps - 1 : 0;
+}
+
+static void fail_by(const struct script_case *c, struct runner_result *res, size_t step,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void fail_by(const struct script_case *c, struct runner_result *res, size_t step,
+		    const char *fmt, ...)
+{
+	const struct script_step *st = step < c->n_steps ? &c->steps[step] : NULL;
+	va_list ap;
+	int n;
+
+	if (res->verdict != RUNNER_PASS)
+		return;
+	res->verdict = RUNNER_FAIL;
+	res->failed_step = step;
+	res->line = st ? st->line : c->line;
+	res->col = st ? st->col : 0;
+	n = snprintf(res->reason, sizeof(res->reason), "%s:%u: ",
+		     st && st->file ? st->file : c->file, res->line);
+	if (n < 0 || (size_t)n >= sizeof(res->reason))
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(res->reason + n, sizeof(res->reason) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+void run_findings_judge(const struct script_case *c, const struct run_findings *fs,
+			struct runner_result *res, char *notes, size_t cap)
+{
+	const struct script_findings *pol = &c->findings;
+	size_t off = 0, shown = 0;
+	char why[400];
+
+	if (cap)
+		notes[0] = '\0';
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct track_finding *f = &fs->f[i];
+		const struct finding_info *fi = finding_info(f->f.id);
+
+		if (!fi)
+			continue;
+		finding_reason(&f->f, why, sizeof(why));
+		if (listed(pol->forbid, pol->n_forbid, fi->name))
+			fail_by(c, res, step_of(c, res, f->pkt), "analyzer: %s on the target's packet "
+				"%llu, which the case forbids (%s %s %s): %s", fi->name,
+				(unsigned long long)f->pkt, finding_level_name(fi->level), fi->rfc,
+				fi->section, why);
+		else if (pol->fail_on == SCRIPT_FAIL_ON_MUST && fi->level == FINDING_MUST &&
+			 !listed(pol->require, pol->n_require, fi->name))
+			fail_by(c, res, step_of(c, res, f->pkt), "analyzer: MUST %s (%s %s) on the "
+				"target's packet %llu: %s", fi->name, fi->rfc, fi->section,
+				(unsigned long long)f->pkt, why);
+		if (fi->level == FINDING_ANALYSIS || off + 8 >= cap)
+			continue;
+		if (++shown > 10) {
+			off += (size_t)snprintf(notes + off, cap - off, "%s...", off ? "\n" : "");
+			break;
+		}
+		off += (size_t)snprintf(notes + off, cap - off, "%sfinding %s %s (%s %s) packet %llu: %s",
+					off ? "\n" : "", finding_level_name(fi->level), fi->name,
+					fi->rfc, fi->section, (unsigned long long)f->pkt, why);
+	}
+	for (size_t k = 0; k < pol->n_require; k++) {
+		bool found = false;
+
+		for (size_t i = 0; i < fs->n && !found; i++) {
+			const struct finding_info *fi = finding_info(fs->f[i].f.id);
+
+			found = fi && !strcmp(fi->name, pol->require[k]);
+		}
+		if (!found)
+			fail_by(c, res, c->n_steps ? c->n_steps - 1 : 0, "analyzer: expected %s on "
+				"the target's segments (findings: require), but it was not found",
+				pol->require[k]);
+	}
 }

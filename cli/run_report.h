@@ -12,8 +12,10 @@
 #include <stddef.h>
 
 #include "report.h"
+#include "diag.h"
 #include "runner.h"
 #include "script.h"
+#include "track.h"
 
 /* YAML sources, parsed once, for the steps' texts. */
 struct run_sources;
@@ -36,6 +38,25 @@ enum report_verdict run_report_verdict(const struct runner_result *res, const ch
 int run_report_case(struct report *rep, struct run_sources *src, const struct script_case *c,
 		    const struct runner_result *res, const char *target, const char *xfail,
 		    bool keep_pcap, char *err, size_t errcap);
+
+/* The analyzer's findings on the target's segments in the case's
+ * capture (res->pcap; none without one), in order: the tracker's pass
+ * that the report makes too. Returns 0, or -1 with d saying why (what
+ * was found is kept). */
+struct run_findings {
+	struct track_finding *f;
+	size_t n;
+};
+int run_case_findings(const struct runner_result *res, struct run_findings *out,
+		      struct diag *d);
+void run_findings_free(struct run_findings *fs);
+
+/* Applies the case's `findings:` policy (docs/yaml.md) to res: a
+ * forbidden finding, a MUST finding (fail_on: must, not required) or a
+ * required finding missing fails a case that passed, with the reason.
+ * notes gets one line per MUST/SHOULD/MAY finding, for the console. */
+void run_findings_judge(const struct script_case *c, const struct run_findings *fs,
+			struct runner_result *res, char *notes, size_t cap);
 
 /* One line of YAML source text for the node starting at line:col (1-based)
  * of buf: comments dropped, white space folded, at most cap - 1 bytes.

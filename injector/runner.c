@@ -1,18 +1,18 @@
-#include "runner.h"
+/* runner: a case from start to end, and the link (see runner.h). */
+#define _GNU_SOURCE
+#include "runner_priv.h"
 
-#include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
-#include "match.h"
-#include "wire.h"
+#include "agent_client.h"
 
 #define PORT_FIRST 40000
 #define PORT_LAST  59999
-#define FRAME_MAX  (65535 + 64)
-#define GEN_MAX    65000
 
 const char *runner_verdict_name(enum runner_verdict v)
 {
@@ -20,22 +20,33 @@ const char *runner_verdict_name(enum runner_verdict v)
 	case RUNNER_PASS:  return "pass";
 	case RUNNER_FAIL:  return "fail";
 	case RUNNER_ERROR: return "error";
+	case RUNNER_SKIP:  return "skip";
 	}
 	return "?";
 }
 
-void runner_init(struct runner *r, const struct runner_link *link,
-		 const char *pcap_dir)
+int runner_init(struct runner *r, const struct runner_link *link,
+		const struct runner_config *cfg, char *err, size_t cap)
 {
 	uint16_t rnd = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->link = *link;
-	r->pcap_dir = pcap_dir;
+	if (cfg)
+		r->cfg = *cfg;
 	/* a random start keeps two runs from reusing each other's 4-tuples */
 	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
 		rnd = 0;
 	r->next_port = PORT_FIRST + rnd % (PORT_LAST - PORT_FIRST);
+	if (r->cfg.agent && app_connect(r, err, cap) < 0)
+		return -1;
+	return 0;
+}
+
+void runner_fini(struct runner *r)
+{
+	agent_client_del(r->agent);
+	r->agent = NULL;
 }
 
 static uint16_t take_port(struct runner *r)
@@ -46,35 +57,70 @@ static uint16_t take_port(struct runner *r)
 	return p;
 }
 
-/* The reason starts with "file:line: " of the failed step so it stands
- * alone in a log. */
-static void result_fail(struct runner_result *res, enum runner_verdict v,
-			const char *file, size_t step, const struct script_step *s,
-			const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static void result_fail(struct runner_result *res, enum runner_verdict v,
-			const char *file, size_t step, const struct script_step *s,
-			const char *fmt, ...)
+bool play_ok(const struct play *pl)
+{
+	return pl->res->verdict == RUNNER_PASS;
+}
+
+static void vfail(struct play *pl, enum runner_verdict v, const struct script_step *st,
+		  size_t step, const char *fmt, va_list ap)
+{
+	struct runner_result *res = pl->res;
+	size_t n = 0;
+	int k;
+
+	if (res->verdict != RUNNER_PASS)
+		return;            /* the first failure is the case's */
+	res->verdict = v;
+	res->failed_step = st ? step : SIZE_MAX;
+	res->line = st ? st->line : 0;
+	res->col = st ? st->col : 0;
+	if (st) {
+		k = snprintf(res->reason, sizeof(res->reason), "%s:%u: ",
+			     st->file ? st->file : pl->c->file, st->line);
+		n = k > 0 && (size_t)k < sizeof(res->reason) ? (size_t)k : 0;
+	}
+	vsnprintf(res->reason + n, sizeof(res->reason) - n, fmt, ap);
+	n = strlen(res->reason);
+	if (st && st->trace && n + 4 < sizeof(res->reason))
+		snprintf(res->reason + n, sizeof(res->reason) - n, " (%s)", st->trace);
+}
+
+void play_fail(struct play *pl, enum runner_verdict v, size_t step, const char *fmt, ...)
 {
 	va_list ap;
-	int n = 0;
 
-	res->verdict = v;
-	res->failed_step = step;
-	res->line = s ? s->line : 0;
-	res->col = s ? s->col : 0;
-	if (file && s)
-		n = snprintf(res->reason, sizeof(res->reason), "%s:%u: ", file, s->line);
-	if (n < 0 || (size_t)n >= sizeof(res->reason))
-		n = 0;
 	va_start(ap, fmt);
-	vsnprintf(res->reason + n, sizeof(res->reason) - (size_t)n, fmt, ap);
+	vfail(pl, v, &pl->c->steps[step], step, fmt, ap);
 	va_end(ap);
 }
 
-/* "[SA] seq 0 ack 1 win 65160 len 0" relative to the flow's ISNs. */
-static void describe(const struct match_flow *f, const struct wire_pkt *p,
-		     char *buf, size_t cap)
+void play_fail_case(struct play *pl, enum runner_verdict v, const char *fmt, ...)
 {
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(pl, v, NULL, 0, fmt, ap);
+	va_end(ap);
+}
+
+static int64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t play_rt_now(const struct play *pl)
+{
+	return netdev_now_ns() + pl->rt_off;
+}
+
+/* "[SA] seq 0 ack 1 win 65160 len 0" relative to the flow's ISNs. */
+void play_describe(const struct play *pl, const struct wire_pkt *p, char *buf, size_t cap)
+{
+	const struct match_flow *f = &pl->f;
 	char flags[12];
 	uint32_t seq = p->tcp.seq - (f->target_isn_known ? f->target_isn : 0);
 
@@ -87,30 +133,6 @@ static void describe(const struct match_flow *f, const struct wire_pkt *p,
 			 p->tcp.payload_len);
 }
 
-/* A frame we injected, until the capture shows it. */
-struct sent {
-	size_t step;            /* SIZE_MAX: not a step's (the closing RST) */
-	uint64_t hash;          /* of the frame's bytes */
-	size_t len;
-	uint32_t seq, ack;
-	uint8_t flags;
-	bool seen;
-};
-
-struct play {
-	struct runner *r;
-	const struct script_case *c;
-	struct runner_result *res;
-	struct match_flow f;
-	uint32_t snd_nxt;       /* our next sequence number (absolute) */
-	bool target_seen;       /* the target may hold state for this flow */
-	uint64_t n_rx;          /* frames netdev_recv returned: each is in the dump */
-	struct sent *sent;      /* n_steps + 1 */
-	size_t n_sent;
-	uint8_t frame[FRAME_MAX];
-	uint8_t gen[GEN_MAX];   /* generated payload for `len: N` */
-};
-
 static uint64_t fnv1a(const uint8_t *p, size_t len)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -120,23 +142,23 @@ static uint64_t fnv1a(const uint8_t *p, size_t len)
 	return h;
 }
 
-/* The frame just received (pl->n_rx) belongs to step i. */
-static void note_frame(struct play *pl, size_t step)
+/* Frame num of the dump belongs to step. */
+void play_note_frame(struct play *pl, size_t step, uint64_t num)
 {
 	struct runner_result *res = pl->res;
 
 	if (res->frames && res->n_frames < pl->c->n_steps) {
 		res->frames[res->n_frames].step = step;
-		res->frames[res->n_frames].num = pl->n_rx;
+		res->frames[res->n_frames].num = num;
 		res->n_frames++;
 	}
 }
 
-static void note_sent(struct play *pl, size_t step, const struct wire_pkt *pkt, size_t len)
+void play_note_sent(struct play *pl, size_t step, const struct wire_pkt *pkt, size_t len)
 {
 	struct sent *s;
 
-	if (!pl->sent || pl->n_sent > pl->c->n_steps)
+	if (pl->n_sent > pl->c->n_steps)
 		return;
 	s = &pl->sent[pl->n_sent++];
 	s->step = step;
@@ -149,7 +171,8 @@ static void note_sent(struct play *pl, size_t step, const struct wire_pkt *pkt, 
 }
 
 /* Our own frame came back from the capture: which send was it? The same
- * bytes, else (should the link have changed them) the same header. */
+ * bytes, else (should the link have changed them) the same header. Its
+ * capture time is when the send step happened on the wire. */
 static void match_sent(struct play *pl, const struct netdev_frame *fr,
 		       const struct wire_pkt *pkt)
 {
@@ -166,202 +189,135 @@ static void match_sent(struct play *pl, const struct netdev_frame *fr,
 	if (!hit)
 		return;
 	hit->seen = true;
-	if (hit->step != SIZE_MAX)
-		note_frame(pl, hit->step);
+	if (hit->step == SIZE_MAX)
+		return;
+	pl->t_end[hit->step] = fr->ts_ns;
+	play_note_frame(pl, hit->step, pl->n_rx);
 }
 
-/* netdev_recv, counting the frames (the dump holds each one) and
- * attributing our own injected frames to their send steps. While the
- * dump is open every receive must come through here, or the frame numbers
- * of res->frames (the report's "step" of each packet) shift. */
-static int recv_frame(struct play *pl, int64_t deadline, struct netdev_frame *fr,
-		      struct wire_pkt *pkt)
+/* netdev_recv, counting the frames (the dump holds each one), answering
+ * ARP and neighbour solicitations, and attributing our own injected
+ * frames to their send steps. While the dump is open every receive must
+ * come through here, or the frame numbers of res->frames (the report's
+ * "step" of each packet) shift. */
+int play_recv(struct play *pl, int64_t deadline, struct netdev_frame *fr, struct wire_pkt *pkt)
 {
 	int rc = netdev_recv(pl->r->link.nd, deadline, fr);
 
 	if (rc != 1)
 		return rc;
 	pl->n_rx++;
+	neigh_answer_frame(pl->r, fr, &pl->res->neigh_replies);
 	wire_decode(WIRE_LINK_ETHERNET, fr->data, fr->caplen, fr->wirelen, pkt);
 	/* the ports are read even when a data offset fault stops the decode */
 	if (pkt->has_ip && pkt->tcp.sport == pl->f.tester_port &&
-	    pkt->tcp.dport == pl->f.target_port)
+	    pkt->tcp.dport == pl->f.target_port && pl->f.tester_port)
 		match_sent(pl, fr, pkt);
 	return 1;
 }
 
-static void setup_flow(struct play *pl, struct runner_result *res)
+/* A TCP segment from the target on this flow. A client case learns the
+ * target's port from the first segment sent to our port. */
+static bool from_target(struct play *pl, const struct wire_pkt *p)
 {
-	const struct runner_link *l = &pl->r->link;
-	struct match_flow *f = &pl->f;
+	size_t alen = pl->f.ip_version == 4 ? 4 : 16;
 
-	memset(f, 0, sizeof(*f));
-	f->ip_version = pl->c->ip_version == 6 ? 6 : 4;
-	memcpy(f->tester_mac, l->tester_mac, 6);
-	memcpy(f->target_mac, l->target_mac, 6);
-	if (f->ip_version == 4) {
-		memcpy(f->tester_addr, l->tester_v4, 4);
-		memcpy(f->target_addr, l->target_v4, 4);
-	} else {
-		memcpy(f->tester_addr, l->tester_v6, 16);
-		memcpy(f->target_addr, l->target_v6, 16);
+	if (!p->has_tcp)
+		return false;
+	if (pl->learn_port && p->has_ip && p->ip.version == pl->f.ip_version &&
+	    !memcmp(p->ip.src, pl->f.target_addr, alen) &&
+	    !memcmp(p->ip.dst, pl->f.tester_addr, alen) && p->tcp.dport == pl->f.tester_port) {
+		pl->f.target_port = p->tcp.sport;
+		pl->res->target_port = p->tcp.sport;
+		pl->learn_port = false;
 	}
-	f->tester_port = take_port(pl->r);
-	f->target_port = pl->c->port;
-	if (pl->c->isn_set)
-		f->tester_isn = pl->c->isn;
-	else if (getrandom(&f->tester_isn, sizeof(f->tester_isn), 0) != sizeof(f->tester_isn))
-		f->tester_isn = 0x12345678;
-	pl->snd_nxt = f->tester_isn;
-	res->tester_port = f->tester_port;
-	res->tester_isn = f->tester_isn;
+	return match_is_from_target(&pl->f, p);
 }
 
-static int do_send(struct play *pl, size_t i, const struct script_step *s,
-		   struct runner_result *res)
+static int hold(struct play *pl, const struct netdev_frame *fr)
 {
-	const struct script_seg *seg = &s->seg;
-	const uint8_t *payload = seg->data;
-	uint32_t plen = seg->data_len;
-	struct wire_pkt pkt;
-	unsigned flags = 0;
-	size_t len;
-	uint32_t end;
+	struct held *h;
 
-	if (!seg->data_set && seg->len.k == SNUM_VALUE) {
-		plen = seg->len.lo.v < GEN_MAX ? seg->len.lo.v : GEN_MAX;
-		for (uint32_t k = 0; k < plen; k++)
-			pl->gen[k] = (uint8_t)('a' + k % 26);
-		payload = pl->gen;
-	}
-	if (match_build_send(seg, NULL, &pl->f, &pkt, &flags) < 0) {
-		result_fail(res, RUNNER_ERROR, pl->c->file, i, s, "step %zu (send): segment could not be built", i + 1);
+	if (pl->n_held == RUNNER_HELD_MAX)
 		return -1;
-	}
-	if (wire_emit(&pkt, payload, plen, flags, pl->frame, sizeof(pl->frame), &len) < 0) {
-		result_fail(res, RUNNER_ERROR, pl->c->file, i, s, "step %zu (send): segment does not fit a frame", i + 1);
+	h = &pl->held[(pl->held_head + pl->n_held) % RUNNER_HELD_MAX];
+	h->data = malloc(fr->caplen ? fr->caplen : 1);
+	if (!h->data)
 		return -1;
-	}
-	if (netdev_send(pl->r->link.nd, pl->frame, len) < 0) {
-		result_fail(res, RUNNER_ERROR, pl->c->file, i, s, "step %zu (send): injection failed: %s", i + 1,
-			    netdev_error(pl->r->link.nd));
-		return -1;
-	}
-	note_sent(pl, i, &pkt, len);
-	end = pkt.tcp.seq + plen + !!(pkt.tcp.flags & WIRE_TH_SYN) + !!(pkt.tcp.flags & WIRE_TH_FIN);
-	if ((int32_t)(end - pl->snd_nxt) > 0)
-		pl->snd_nxt = end;
+	memcpy(h->data, fr->data, fr->caplen);
+	h->caplen = fr->caplen;
+	h->wirelen = fr->wirelen;
+	h->ts_ns = fr->ts_ns;
+	h->num = pl->n_rx;
+	pl->n_held++;
 	return 0;
 }
 
-/* Next segment from the target on this flow before deadline: 1, 0 on
- * timeout, negative on error. Our own injected frames are skipped. */
-static int next_from_target(struct play *pl, int64_t deadline, struct wire_pkt *pkt)
+/* Reads the link until deadline: neighbours are answered, our frames
+ * attributed, and the target's segments kept for the next expect (hold)
+ * or let go (a wait step: not judged). 0 at the deadline, negative on a
+ * capture error. */
+int play_service(struct play *pl, int64_t deadline, bool keep)
+{
+	struct netdev_frame fr;
+	struct wire_pkt pkt;
+	int rc;
+
+	while ((rc = play_recv(pl, deadline, &fr, &pkt)) == 1) {
+		if (!from_target(pl, &pkt))
+			continue;
+		pl->target_seen = true;
+		if (keep && hold(pl, &fr) < 0) {
+			play_fail_case(pl, RUNNER_ERROR, "more than %d target segments arrived "
+				       "ahead of the step that judges them", RUNNER_HELD_MAX);
+			return -1;
+		}
+	}
+	return rc;
+}
+
+/* The target's next segment on this flow before deadline: 1, 0 on
+ * timeout, negative on error. Segments kept earlier come first; our own
+ * injected frames are skipped. */
+int play_next_from_target(struct play *pl, int64_t deadline, struct tseg *out)
 {
 	struct netdev_frame fr;
 	int rc;
 
-	while ((rc = recv_frame(pl, deadline, &fr, pkt)) == 1) {
-		if (!pkt->has_tcp || !match_is_from_target(&pl->f, pkt))
+	free(pl->cur);
+	pl->cur = NULL;
+	if (pl->n_held) {
+		struct held *h = &pl->held[pl->held_head];
+
+		pl->held_head = (pl->held_head + 1) % RUNNER_HELD_MAX;
+		pl->n_held--;
+		pl->cur = h->data;
+		wire_decode(WIRE_LINK_ETHERNET, h->data, h->caplen, h->wirelen, &out->pkt);
+		out->ts_ns = h->ts_ns;
+		out->num = h->num;
+		from_target(pl, &out->pkt);
+		return 1;
+	}
+	while ((rc = play_recv(pl, deadline, &fr, &out->pkt)) == 1) {
+		if (!from_target(pl, &out->pkt))
 			continue;
 		pl->target_seen = true;
+		out->ts_ns = fr.ts_ns;
+		out->num = pl->n_rx;
 		return 1;
 	}
 	return rc;
 }
 
-static int do_expect(struct play *pl, size_t i, const struct script_step *s,
-		     struct runner_result *res)
-{
-	int64_t start = netdev_now_ns();
-	struct match_diff diff;
-	struct wire_pkt pkt;
-	char got[160], why[900];
-	int rc;
-
-	rc = next_from_target(pl, start + (int64_t)s->within_ms * 1000000, &pkt);
-	if (rc < 0) {
-		result_fail(res, RUNNER_ERROR, pl->c->file, i, s, "step %zu (expect): capture failed: %s", i + 1,
-			    netdev_error(pl->r->link.nd));
-		return -1;
-	}
-	if (rc == 0) {
-		result_fail(res, RUNNER_FAIL, pl->c->file, i, s,
-			    "step %zu (expect): nothing arrived within %u ms", i + 1, s->within_ms);
-		return -1;
-	}
-	note_frame(pl, i);
-	/* The target's first SYN fixes its ISN: relative seq 0 from here on. */
-	if ((pkt.tcp.flags & WIRE_TH_SYN) && !pl->f.target_isn_known) {
-		pl->f.target_isn = pkt.tcp.seq;
-		pl->f.target_isn_known = true;
-		res->target_isn = pkt.tcp.seq;
-		res->target_isn_known = true;
-	}
-	if (match_expect(&s->seg, NULL, &pl->f, &pkt, &diff))
-		return 0;
-	describe(&pl->f, &pkt, got, sizeof(got));
-	match_diff_str(&diff, why, sizeof(why));
-	result_fail(res, RUNNER_FAIL, pl->c->file, i, s, "step %zu (expect): got %s after %lld ms; %s",
-		    i + 1, got, (long long)((netdev_now_ns() - start) / 1000000), why);
-	return -1;
-}
-
-static int do_expect_none(struct play *pl, size_t i, const struct script_step *s,
-			  struct runner_result *res)
-{
-	int64_t start = netdev_now_ns();
-	struct wire_pkt pkt;
-	char got[160];
-	int rc;
-
-	rc = next_from_target(pl, start + (int64_t)s->for_ms * 1000000, &pkt);
-	if (rc < 0) {
-		result_fail(res, RUNNER_ERROR, pl->c->file, i, s, "step %zu (expect_none): capture failed: %s",
-			    i + 1, netdev_error(pl->r->link.nd));
-		return -1;
-	}
-	if (rc == 0)
-		return 0;
-	note_frame(pl, i);
-	describe(&pl->f, &pkt, got, sizeof(got));
-	result_fail(res, RUNNER_FAIL, pl->c->file, i, s,
-		    "step %zu (expect_none): expected no segment for %u ms, got %s after %lld ms",
-		    i + 1, s->for_ms, got, (long long)((netdev_now_ns() - start) / 1000000));
-	return -1;
-}
-
-/* An RST at our snd_nxt aborts whatever the target holds for the flow
- * (RFC 9293 3.10.7.4: in window), so its retransmissions stop. */
-static void reset_flow(struct play *pl)
-{
-	struct script_seg rst;
-	struct wire_pkt pkt;
-	unsigned flags = 0;
-	size_t len;
-
-	memset(&rst, 0, sizeof(rst));
-	rst.flags_set = true;
-	rst.flags = WIRE_TH_RST;
-	rst.seq.k = SNUM_VALUE;
-	rst.seq.lo.v = rst.seq.hi.v = pl->snd_nxt;
-	rst.seq_abs = true;
-	rst.doff = -1;
-	rst.reserved = -1;
-	rst.truncate = -1;
-	if (match_build_send(&rst, NULL, &pl->f, &pkt, &flags) == 0 &&
-	    wire_emit(&pkt, NULL, 0, flags, pl->frame, sizeof(pl->frame), &len) == 0 &&
-	    netdev_send(pl->r->link.nd, pl->frame, len) == 0)
-		note_sent(pl, SIZE_MAX, &pkt, len);
-}
-
-/* Frames still buffered from the previous case belong to another flow. */
-static void drain(struct netdev *nd)
+/* Frames still buffered from the previous case belong to another flow;
+ * a neighbour solicitation among them is still answered (the target
+ * would otherwise wait a second to ask again). Not in any dump. */
+static void drain(struct runner *r)
 {
 	struct netdev_frame fr;
 
-	while (netdev_recv(nd, 0, &fr) == 1)
-		;
+	while (netdev_recv(r->link.nd, 0, &fr) == 1)
+		neigh_answer_frame(r, &fr, NULL);
 }
 
 static void sanitize(const char *id, char *out, size_t cap)
@@ -380,85 +336,277 @@ void runner_result_free(struct runner_result *res)
 	res->n_frames = 0;
 }
 
-void runner_run_case(struct runner *r, const struct script_case *c,
-		     struct runner_result *res)
+/* Why the target cannot play c, or NULL. */
+static bool skip_reason(const struct runner *r, const struct script_case *c, char *buf,
+			size_t cap)
 {
-	struct play *pl = calloc(1, sizeof(*pl)); /* frame buffers: too big for the stack */
-	char filter[64], errbuf[256], name[200];
-	int64_t t0 = netdev_now_ns();
+	unsigned lacks = c->requires & r->cfg.lacks;
+	size_t n = 0;
 
-	memset(res, 0, sizeof(*res));
-	if (pl && r->pcap_dir) {
-		res->frames = calloc(c->n_steps + 1, sizeof(*res->frames));
-		pl->sent = calloc(c->n_steps + 1, sizeof(*pl->sent));
+	if (c->ip_version == 6 && r->link.no_v6) {
+		snprintf(buf, cap, "an IPv6 case: the target has no IPv6 address");
+		return true;
 	}
-	if (!pl || (r->pcap_dir && (!res->frames || !pl->sent))) {
-		if (pl)
-			free(pl->sent);
-		free(pl);
-		runner_result_free(res);
-		result_fail(res, RUNNER_ERROR, NULL, 0, NULL, "out of memory");
-		return;
+	if (c->ip_version != 6 && r->link.no_v4) {
+		snprintf(buf, cap, "an IPv4 case: the target has no IPv4 address");
+		return true;
 	}
-	pl->r = r;
-	pl->c = c;
-	pl->res = res;
-	setup_flow(pl, res);
+	if (!lacks)
+		return false;
+	n += (size_t)snprintf(buf, cap, "requires");
+	for (unsigned bit = 1; bit && n < cap; bit <<= 1)
+		if (lacks & bit)
+			n += (size_t)snprintf(buf + n, cap - n, "%s %s", n > 8 ? "," : "",
+					      script_require_name(bit));
+	if (n < cap)
+		snprintf(buf + n, cap - n, ", which the target lacks%s%s%s",
+			 r->cfg.lacks_why ? " (" : "", r->cfg.lacks_why ? r->cfg.lacks_why : "",
+			 r->cfg.lacks_why ? ")" : "");
+	return true;
+}
 
-	snprintf(filter, sizeof(filter), "tcp port %u", pl->f.tester_port);
-	if (netdev_set_filter(r->link.nd, filter, errbuf, sizeof(errbuf)) < 0) {
-		result_fail(res, RUNNER_ERROR, NULL, 0, NULL, "capture filter: %s", errbuf);
-		goto out;
-	}
-	drain(r->link.nd);
-	if (r->pcap_dir) {
-		sanitize(c->id, name, sizeof(name));
-		snprintf(res->pcap, sizeof(res->pcap), "%s/%s.pcap", r->pcap_dir, name);
-		if (netdev_dump(r->link.nd, res->pcap, errbuf, sizeof(errbuf)) < 0) {
-			result_fail(res, RUNNER_ERROR, NULL, 0, NULL, "%s", errbuf);
-			res->pcap[0] = '\0';
-			goto out;
-		}
-	}
-
-	res->verdict = RUNNER_PASS;
+/* The tester port a connect step to the tester's address names (a
+ * constant), or 0: the case's flow must use it. */
+static uint16_t connect_port(const struct script_case *c, const char *tester_addr)
+{
 	for (size_t i = 0; i < c->n_steps; i++) {
-		const struct script_step *s = &c->steps[i];
+		const struct script_app *a = &c->steps[i].app;
+
+		if (c->steps[i].kind == SCRIPT_APP && a->op == SCRIPT_APP_CONNECT &&
+		    (!a->addr || !strcmp(a->addr, tester_addr)) && !a->port.ref && a->port.v)
+			return (uint16_t)a->port.v;
+	}
+	return 0;
+}
+
+static void setup_flow(struct play *pl)
+{
+	const struct runner_link *l = &pl->r->link;
+	struct match_flow *f = &pl->f;
+	uint16_t cport;
+
+	memset(f, 0, sizeof(*f));
+	f->ip_version = pl->c->ip_version == 6 ? 6 : 4;
+	memcpy(f->tester_mac, l->tester_mac, 6);
+	memcpy(f->target_mac, l->target_mac, 6);
+	if (f->ip_version == 4) {
+		memcpy(f->tester_addr, l->tester_v4, 4);
+		memcpy(f->target_addr, l->target_v4, 4);
+	} else {
+		memcpy(f->tester_addr, l->tester_v6, 16);
+		memcpy(f->target_addr, l->target_v6, 16);
+	}
+	wire_addr_str(f->ip_version, f->tester_addr, pl->tester_addr);
+	cport = connect_port(pl->c, pl->tester_addr);
+	f->tester_port = cport ? cport : take_port(pl->r);
+	f->target_port = pl->c->port;
+	/* a client case connects from an ephemeral port unless it names one */
+	pl->learn_port = pl->c->role == SCRIPT_ROLE_CLIENT;
+	if (pl->learn_port)
+		f->target_port = 0;
+	if (pl->c->isn_set)
+		f->tester_isn = pl->c->isn;
+	else if (getrandom(&f->tester_isn, sizeof(f->tester_isn), 0) != sizeof(f->tester_isn))
+		f->tester_isn = 0x12345678;
+	if (!pl->c->ts_base_random)
+		f->tester_ts_offset = pl->c->ts_base;
+	else if (getrandom(&f->tester_ts_offset, sizeof(f->tester_ts_offset), 0) != 4)
+		f->tester_ts_offset = 0x5eed5eed;
+	pl->snd_nxt = f->tester_isn;
+	pl->res->tester_port = f->tester_port;
+	pl->res->target_port = f->target_port;
+	pl->res->tester_isn = f->tester_isn;
+}
+
+static int cmp_frame(const void *a, const void *b)
+{
+	const struct runner_frame *x = a, *y = b;
+
+	return x->num < y->num ? -1 : x->num > y->num;
+}
+
+static void play_steps(struct play *pl)
+{
+	const struct script_case *c = pl->c;
+
+	for (size_t i = 0; i < c->n_steps && play_ok(pl); i++) {
+		const struct script_step *st = &c->steps[i];
 		int rc = 0;
 
-		switch (s->kind) {
+		if (st->timing != SCRIPT_AT_NOW && (st->kind == SCRIPT_SEND || st->kind == SCRIPT_APP))
+			rc = steps_until(pl, i);
+		if (rc < 0)
+			break;
+		switch (st->kind) {
 		case SCRIPT_SEND:
-			rc = do_send(pl, i, s, res);
+			rc = steps_send(pl, i);
 			break;
 		case SCRIPT_EXPECT:
-			rc = do_expect(pl, i, s, res);
+			rc = steps_expect(pl, i);
 			break;
 		case SCRIPT_EXPECT_NONE:
-			rc = do_expect_none(pl, i, s, res);
+			rc = steps_expect_none(pl, i);
 			break;
 		case SCRIPT_WAIT:
+			rc = steps_wait(pl, i);
+			break;
 		case SCRIPT_APP:
-			result_fail(res, RUNNER_ERROR, pl->c->file, i, s,
-				    "step %zu: wait and app steps are not supported by this runner yet", i + 1);
-			rc = -1;
+			rc = app_step(pl, i);
 			break;
 		}
 		if (rc < 0)
 			break;
 	}
+}
+
+static bool needs_agent(const struct script_case *c)
+{
+	for (size_t i = 0; i < c->n_steps; i++)
+		if (c->steps[i].kind == SCRIPT_APP)
+			return true;
+	return c->n_sysctl > 0;
+}
+
+static void finish(struct play *pl)
+{
+	struct runner *r = pl->r;
+	char errbuf[256];
+
+	app_end(pl);
 	if (pl->target_seen)
-		reset_flow(pl);
-	if (r->pcap_dir) {
-		/* let the reset reach the capture before the file closes */
+		steps_reset_flow(pl);
+	if (r->cfg.pcap_dir && pl->res->pcap[0]) {
+		/* let the resets reach the capture before the file closes */
 		struct netdev_frame fr;
 		struct wire_pkt pkt;
 
-		while (recv_frame(pl, netdev_now_ns() + 20 * 1000000, &fr, &pkt) == 1)
+		while (play_recv(pl, netdev_now_ns() + 20 * MS_NS, &fr, &pkt) == 1)
 			;
-		netdev_dump(r->link.nd, NULL, errbuf, sizeof(errbuf));
+		if (netdev_dump(r->link.nd, NULL, errbuf, sizeof(errbuf)) < 0)
+			play_fail_case(pl, RUNNER_ERROR, "%s", errbuf);
 	}
-out:
+}
+
+static void play_free(struct play *pl)
+{
+	while (pl->n_held) {
+		free(pl->held[pl->held_head].data);
+		pl->held_head = (pl->held_head + 1) % RUNNER_HELD_MAX;
+		pl->n_held--;
+	}
+	free(pl->cur);
 	free(pl->sent);
+	free(pl->t_end);
+	free(pl->async);
+	for (size_t i = 0; i < pl->n_saved; i++) {
+		free(pl->saved[i].name);
+		free(pl->saved[i].value);
+	}
+	free(pl->saved);
+	script_vars_free(&pl->vars);
 	free(pl);
+}
+
+void runner_run_case(struct runner *r, const struct script_case *c,
+		     struct runner_result *res)
+{
+	struct play *pl = calloc(1, sizeof(*pl)); /* frame buffers: too big for the stack */
+	char filter[96], errbuf[256], name[200];
+	int64_t t0 = netdev_now_ns();
+
+	memset(res, 0, sizeof(*res));
+	if (skip_reason(r, c, res->reason, sizeof(res->reason))) {
+		res->verdict = RUNNER_SKIP;
+		free(pl);
+		return;
+	}
+	if (pl) {
+		pl->sent = calloc(c->n_steps + 1, sizeof(*pl->sent));
+		pl->t_end = calloc(c->n_steps + 1, sizeof(*pl->t_end));
+		pl->async = calloc(c->n_steps + 1, sizeof(*pl->async));
+		if (r->cfg.pcap_dir)
+			res->frames = calloc(c->n_steps + 1, sizeof(*res->frames));
+	}
+	if (!pl || !pl->sent || !pl->t_end || !pl->async || (r->cfg.pcap_dir && !res->frames)) {
+		if (pl)
+			play_free(pl);
+		runner_result_free(res);
+		res->verdict = RUNNER_ERROR;
+		snprintf(res->reason, sizeof(res->reason), "out of memory");
+		return;
+	}
+	pl->r = r;
+	pl->c = c;
+	pl->res = res;
+	script_vars_init(&pl->vars);
+	res->verdict = RUNNER_PASS;
+	setup_flow(pl);
+
+	if (needs_agent(c) && !r->cfg.agent) {
+		play_fail_case(pl, RUNNER_ERROR, "%s:%u: the case has app steps or sysctls, and "
+			       "the target has no agent", c->file, c->line);
+		goto out;
+	}
+	snprintf(filter, sizeof(filter), "%stcp port %u",
+		 r->cfg.no_neigh ? "" : "arp or (icmp6 and (ip6[40] == 135 or ip6[40] == 136)) or ", pl->f.tester_port);
+	if (netdev_set_filter(r->link.nd, filter, errbuf, sizeof(errbuf)) < 0) {
+		play_fail_case(pl, RUNNER_ERROR, "capture filter: %s", errbuf);
+		goto out;
+	}
+	if (app_begin(pl) < 0) {
+		app_end(pl);
+		goto out;
+	}
+	drain(r);
+	if (r->cfg.pcap_dir) {
+		sanitize(c->id, name, sizeof(name));
+		snprintf(res->pcap, sizeof(res->pcap), "%s/%s.pcap", r->cfg.pcap_dir, name);
+		if (netdev_dump(r->link.nd, res->pcap, errbuf, sizeof(errbuf)) < 0) {
+			play_fail_case(pl, RUNNER_ERROR, "%s", errbuf);
+			res->pcap[0] = '\0';
+			app_end(pl);
+			goto out;
+		}
+	}
+	pl->rt_off = realtime_ns() - netdev_now_ns();
+	pl->t0 = play_rt_now(pl);
+	play_steps(pl);
+	finish(pl);
+	if (res->frames)
+		qsort(res->frames, res->n_frames, sizeof(*res->frames), cmp_frame);
+out:
+	play_free(pl);
 	res->duration_ms = (double)(netdev_now_ns() - t0) / 1e6;
+}
+
+int runner_sysctl(struct runner *r, const char *name, const char *value,
+		  char *got, size_t gotcap, char *err, size_t errcap)
+{
+	struct agent_reply rep;
+	int rc;
+
+	if (!r->cfg.agent) {
+		snprintf(err, errcap, "sysctl %s: the target has no agent", name);
+		return -1;
+	}
+	if (!r->agent && app_connect(r, err, errcap) < 0)
+		return -1;
+	rc = value ? agent_client_call(r->agent, netdev_now_ns() + 5000 * MS_NS, &rep,
+				       "sysctl %s %s", name, value)
+		   : agent_client_call(r->agent, netdev_now_ns() + 5000 * MS_NS, &rep,
+				       "sysctl %s", name);
+	if (rc < 0) {
+		snprintf(err, errcap, "sysctl %s: agent: %s", name, agent_client_error(r->agent));
+		agent_client_del(r->agent);
+		r->agent = NULL;
+		return -1;
+	}
+	if (!rep.ok) {
+		snprintf(err, errcap, "sysctl %s%s%s: %s %s", name, value ? " " : "",
+			 value ? value : "", rep.err_name, rep.text);
+		return -1;
+	}
+	if (got)
+		snprintf(got, gotcap, "%s", rep.text);
+	return 0;
 }

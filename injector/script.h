@@ -233,13 +233,29 @@ enum script_role { SCRIPT_ROLE_SERVER, SCRIPT_ROLE_CLIENT, SCRIPT_ROLE_CLOSED };
 #define SCRIPT_REQ_IPV6       0x40u   /* implied by target: {ip: 6} */
 
 struct script_xfail {    /* expect_fail: a known failure on one target */
-	const char *target;  /* "linux" */
+	const char *target;  /* "linux", or a target with a profile: "linux:no-sack" */
 	const char *reason;
 };
 
 struct script_sysctl {   /* target: {sysctl: {NAME: VALUE}} */
 	const char *name;
 	const char *value;
+};
+
+/* findings: how the analyzer's findings on the target's segments bear on
+ * the verdict (ids as in the catalogue, `tcpspec findings`; checked when
+ * the file loads). fail_on MUST (the default): a MUST-level finding on a
+ * target segment fails the case; NONE: findings are only reported.
+ * require: each id must be found on the target's segments; forbid: none
+ * of these may be. An id in require is not failed on by fail_on. */
+enum script_fail_on { SCRIPT_FAIL_ON_MUST = 0, SCRIPT_FAIL_ON_NONE };
+
+struct script_findings {
+	const char **require;
+	size_t n_require;
+	const char **forbid;
+	size_t n_forbid;
+	enum script_fail_on fail_on;
 };
 
 struct script_pool;      /* owns the strings and arrays steps point at */
@@ -273,6 +289,7 @@ struct script_case {
 	size_t n_xfail;
 	struct script_sysctl *sysctl;
 	size_t n_sysctl;
+	struct script_findings findings;
 	const char *matrix;      /* NULL, or this case's point: "state=established,kind=syn" */
 	struct script_step *steps;
 	size_t n_steps;

@@ -10,7 +10,7 @@
 
 static const char *const case_keys[] = {
 	"id", "title", "rfc", "level", "tags", "target", "isn", "ts_base",
-	"tolerance", "vars", "matrix", "requires", "expect_fail", "steps", NULL
+	"tolerance", "vars", "matrix", "requires", "expect_fail", "steps", "findings", NULL
 };
 static const char *const target_keys[] = { "role", "port", "ip", "sysctl", NULL };
 
@@ -241,6 +241,8 @@ static int parse_meta(struct script_ctx *c, const yaml_node_t *n, struct script_
 	if ((v = script_yget(c, n, "requires")) && (rv = script_parse_requires(c, v, k)))
 		return rv;
 	if ((v = script_yget(c, n, "expect_fail")) && (rv = script_parse_xfail(c, v, k)))
+		return rv;
+	if ((v = script_yget(c, n, "findings")) && (rv = script_parse_findings(c, v, k)))
 		return rv;
 	return 0;
 }

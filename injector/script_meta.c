@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "finding.h"
+
 /* A scalar or a list of scalars, as a node array (a scalar is its own list). */
 static const yaml_node_t *item(const struct script_ctx *c, const yaml_node_t *n, size_t i)
 {
@@ -71,13 +73,24 @@ int script_parse_requires(const struct script_ctx *c, const yaml_node_t *n,
 	return 0;
 }
 
+/* "linux", or a target with one of its profiles: "linux:no-sack" */
 static bool target_name_ok(const char *s)
 {
+	const char *start = s;
+	bool colon = false;
+
 	if (!*s)
 		return false;
-	for (; *s; s++)
+	for (; *s; s++) {
+		if (*s == ':') {
+			if (colon || s == start || !s[1])
+				return false;
+			colon = true;
+			continue;
+		}
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
 			return false;
+	}
 	return true;
 }
 
@@ -90,7 +103,7 @@ static int add_xfail(const struct script_ctx *c, const yaml_node_t *tn,
 	if ((rv = script_ytext(c, tn, "a target name", &x->target)))
 		return rv;
 	if (!target_name_ok(x->target))
-		return script_yerr(c, tn, "expected a target name (lowercase letters, digits, - and _; e.g. linux) but found '%s'",
+		return script_yerr(c, tn, "expected a target name (lowercase letters, digits, - and _; e.g. linux) but found '%s' (a target with a profile: linux:PROFILE)",
 				   x->target);
 	for (size_t i = 0; i < k->n_xfail; i++)
 		if (!strcmp(k->xfail[i].target, x->target))
@@ -176,6 +189,101 @@ int script_parse_sysctl(const struct script_ctx *c, const yaml_node_t *n,
 		if ((rv = script_ytext(c, vn, "a sysctl value", &sc->value)))
 			return rv;
 		k->n_sysctl++;
+	}
+	return 0;
+}
+
+/* --- findings --- */
+
+/* The catalogue's ids, NULL-terminated, for "did you mean". */
+static const char *const *finding_names(const struct script_ctx *c)
+{
+	const char **names = script_palloc(c->pool, (FND__COUNT + 1) * sizeof(*names));
+
+	if (!names)
+		return NULL;
+	for (int i = 0; i < FND__COUNT; i++)
+		names[i] = finding_info((enum finding_id)i)->name;
+	names[FND__COUNT] = NULL;
+	return names;
+}
+
+static bool finding_known(const char *name)
+{
+	for (int i = 0; i < FND__COUNT; i++)
+		if (!strcmp(finding_info((enum finding_id)i)->name, name))
+			return true;
+	return false;
+}
+
+/* An id or a list of ids of the finding catalogue. */
+static int finding_ids(const struct script_ctx *c, const yaml_node_t *n, const char *where,
+		       const char ***out, size_t *n_out)
+{
+	size_t cnt = items(n);
+	int rv;
+
+	*out = script_palloc(c->pool, (cnt + 1) * sizeof(**out));
+	if (!*out)
+		return script_nomem(c);
+	for (size_t i = 0; i < cnt; i++) {
+		const yaml_node_t *it = item(c, n, i);
+		const char *const *names;
+		const char *s;
+
+		if ((rv = script_ytext(c, it, "a finding id (e.g. RST-IN-WINDOW-NOT-CHALLENGED)", &s)))
+			return rv;
+		if (!finding_known(s)) {
+			if (!(names = finding_names(c)))
+				return script_nomem(c);
+			return script_yunknown(c, it, "finding id", s, where, names);
+		}
+		for (size_t j = 0; j < *n_out; j++)
+			if (!strcmp((*out)[j], s))
+				return script_yerr(c, it, "expected each finding id once in %s but found '%s' again",
+						   where, s);
+		(*out)[(*n_out)++] = s;
+	}
+	return 0;
+}
+
+/* {require: [ID...], forbid: [ID...], fail_on: must|none} */
+int script_parse_findings(const struct script_ctx *c, const yaml_node_t *n,
+			  struct script_case *k)
+{
+	static const char *const keys[] = { "require", "forbid", "fail_on", NULL };
+	struct script_findings *f = &k->findings;
+	const yaml_node_t *v;
+	const char *s;
+	char d[64];
+	int rv;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return script_yerr(c, n, "expected {require: [ID...], forbid: [ID...], fail_on: must|none} for findings but found %s",
+				   script_ydescribe(n, d, sizeof(d)));
+	if ((rv = script_ykeys(c, n, "findings", keys)))
+		return rv;
+	if ((v = script_yget(c, n, "require")) &&
+	    (rv = finding_ids(c, v, "findings require", &f->require, &f->n_require)))
+		return rv;
+	if ((v = script_yget(c, n, "forbid")) &&
+	    (rv = finding_ids(c, v, "findings forbid", &f->forbid, &f->n_forbid)))
+		return rv;
+	for (size_t i = 0; i < f->n_forbid; i++)
+		for (size_t j = 0; j < f->n_require; j++)
+			if (!strcmp(f->forbid[i], f->require[j]))
+				return script_yerr(c, script_yget(c, n, "forbid"),
+						   "expected a finding id in require or in forbid, not both, but found '%s' in both",
+						   f->forbid[i]);
+	if ((v = script_yget(c, n, "fail_on"))) {
+		if ((rv = script_ytext(c, v, "must or none", &s)))
+			return rv;
+		if (!strcmp(s, "must"))
+			f->fail_on = SCRIPT_FAIL_ON_MUST;
+		else if (!strcmp(s, "none"))
+			f->fail_on = SCRIPT_FAIL_ON_NONE;
+		else
+			return script_yerr(c, v, "expected must or none for fail_on but found '%s'", s);
 	}
 	return 0;
 }

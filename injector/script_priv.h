@@ -136,6 +136,8 @@ int script_parse_xfail(const struct script_ctx *c, const yaml_node_t *n,
 		       struct script_case *k);
 int script_parse_sysctl(const struct script_ctx *c, const yaml_node_t *n,
 			struct script_case *k);
+int script_parse_findings(const struct script_ctx *c, const yaml_node_t *n,
+			  struct script_case *k);
 int script_parse_matrix(const struct script_ctx *c, const yaml_node_t *n,
 			struct script_matrix *mx);
 /* A when-condition {VAR: VALUE | [VALUES], ...}: every variable has one

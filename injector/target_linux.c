@@ -265,7 +265,8 @@ static void offloads_off(int nsfd, const char *et, const char *ifname,
 
 /* Everything that happens inside the two new namespaces. */
 static int configure(struct target_linux *t, int nsfd, const char *ip,
-		     const char *et, char *note, size_t cap, struct diag *d)
+		     const char *et, int static_neigh, char *note, size_t cap,
+		     struct diag *d)
 {
 	char add[200], msg[MSG_MAX];
 
@@ -289,7 +290,7 @@ static int configure(struct target_linux *t, int nsfd, const char *ip,
 	if (nsexec_cmd(d, -1, ip, "link set lo up") < 0 ||
 	    nsexec_cmd(d, -1, ip, "link set " TESTER_IF " up") < 0)
 		return -1;
-	/* target: up first, then addresses and permanent neighbours (an
+	/* target: up first, then addresses and any permanent neighbours (an
 	 * admin down/up would flush those); csum_off is checked there */
 	if (nsexec_cmd(d, nsfd, ip, "link set lo up") < 0)
 		return -1;
@@ -298,17 +299,28 @@ static int configure(struct target_linux *t, int nsfd, const char *ip,
 	    nsexec_cmd(d, nsfd, ip, "addr add 192.0.2.1/24 dev "
 		TARGET_IF) < 0 ||
 	    nsexec_cmd(d, nsfd, ip, "-6 addr add 2001:db8::1/64 dev " TARGET_IF
-		" nodad") < 0 ||
-	    nsexec_cmd(d, nsfd, ip, "neigh replace 192.0.2.2 lladdr " TESTER_MAC
+		" nodad") < 0)
+		return -1;
+	if (static_neigh &&
+	    (nsexec_cmd(d, nsfd, ip, "neigh replace 192.0.2.2 lladdr " TESTER_MAC
 		" dev " TARGET_IF " nud permanent") < 0 ||
-	    nsexec_cmd(d, nsfd, ip, "-6 neigh replace 2001:db8::2 lladdr "
-		TESTER_MAC " dev " TARGET_IF " nud permanent") < 0)
+	     nsexec_cmd(d, nsfd, ip, "-6 neigh replace 2001:db8::2 lladdr "
+		TESTER_MAC " dev " TARGET_IF " nud permanent") < 0))
 		return -1;
 	return 0;
 }
 
 int target_linux_start(struct target_linux *t, const uint16_t *ports,
 		       unsigned n_ports, struct diag *d)
+{
+	struct target_linux_opts o = { .static_neigh = 1 };
+
+	return target_linux_start_opts(t, ports, n_ports, &o, d);
+}
+
+int target_linux_start_opts(struct target_linux *t, const uint16_t *ports,
+			    unsigned n_ports, const struct target_linux_opts *o,
+			    struct diag *d)
 {
 	char ip[PATH_MAX], et[PATH_MAX], path[64], msg[DIAG_MSG_MAX];
 	char note[MSG_MAX];
@@ -383,7 +395,8 @@ int target_linux_start(struct target_linux *t, const uint16_t *ports,
 		goto fail;
 	}
 	t->in_tester_ns = 1;
-	if (configure(t, nsfd, ip, et, note, sizeof(note), d) < 0)
+	if (configure(t, nsfd, ip, et, o && o->static_neigh, note, sizeof(note),
+		      d) < 0)
 		goto fail;
 	close(nsfd);
 	nsfd = -1;

@@ -9,9 +9,10 @@
  * while this process and its child live, so the kernel removes them and the
  * veth pair whatever way the run ends, including SIGKILL. The child carries
  * PR_SET_PDEATHSIG so it never outlives us. The tester veth has no address,
- * so its kernel never answers injected traffic with an RST; the target has
- * permanent neighbour entries for the tester's addresses (192.0.2.2,
- * 2001:db8::2). Offloads are off on both ends so captures hold real
+ * so its kernel never answers injected traffic with an RST. The target
+ * resolves the tester's addresses (192.0.2.2, 2001:db8::2) by ARP and
+ * neighbour discovery, which the runner answers; with static_neigh it
+ * has permanent neighbour entries for them instead. Offloads are off on both ends so captures hold real
  * checksums and a bad checksum is not masked as CHECKSUM_UNNECESSARY.
  *
  * The child is the target agent (agent.h, docs/agent.md) for the target
@@ -25,6 +26,7 @@
 #ifndef TCPSPEC_TARGET_LINUX_H
 #define TCPSPEC_TARGET_LINUX_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -45,6 +47,13 @@ struct target_linux {
 	uint8_t tester_v6[16], target_v6[16];
 };
 
+struct target_linux_opts {
+	/* permanent neighbour entries for the tester's addresses on the
+	 * target; without them, whatever injects must answer the target's
+	 * ARP requests and neighbour solicitations (the runner does) */
+	int static_neigh;
+};
+
 /* Must be root (CAP_SYS_ADMIN + CAP_NET_ADMIN). Moves this process into a
  * new network namespace (irreversible for the process), creates the target
  * namespace and the link, and starts the agent there, which pre-opens
@@ -53,11 +62,34 @@ struct target_linux {
  * (agent_prelisten). The agent takes commands at t->agent_path as soon
  * as this returns. On failure fills d with a one-line reason and returns
  * negative; everything made so far is removed. */
+int target_linux_start_opts(struct target_linux *t, const uint16_t *ports,
+			    unsigned n_ports, const struct target_linux_opts *o,
+			    struct diag *d);
+/* target_linux_start_opts with static neighbour entries: for tools that
+ * inject without answering ARP. */
 int target_linux_start(struct target_linux *t, const uint16_t *ports,
 		       unsigned n_ports, struct diag *d);
 /* Kills the child; its namespace and the veth pair go with it, and the
  * agent's socket file and directory are removed. Safe to call twice or
  * after a failed start. */
 void target_linux_stop(struct target_linux *t);
+
+/* Profiles of the linux target (and of any Linux host with an agent):
+ * sysctls applied in the target's network namespace through the agent's
+ * `sysctl` command before the run, and the features they switch off,
+ * for which cases that `require` them are skipped. */
+#define TARGET_PROFILE_MAX_SYSCTLS 4
+
+struct target_profile {
+	const char *name;        /* "no-timestamps" */
+	const char *what;        /* one line, for --help and the README */
+	const char *sysctl[TARGET_PROFILE_MAX_SYSCTLS][2]; /* NAME, VALUE; NULL ends */
+	unsigned lacks;          /* SCRIPT_REQ_* the profile switches off */
+};
+
+/* The profile named name, or NULL. */
+const struct target_profile *target_profile_find(const char *name);
+/* The i-th profile (0: "default"), or NULL past the last. */
+const struct target_profile *target_profile_at(size_t i);
 
 #endif

@@ -15,12 +15,12 @@
 
 static const char *const verdict_names[REPORT__VERDICTS] = {
 	[REPORT_PASS] = "pass", [REPORT_FAIL] = "fail", [REPORT_ERROR] = "error",
-	[REPORT_XFAIL] = "xfail", [REPORT_XPASS] = "xpass",
+	[REPORT_XFAIL] = "xfail", [REPORT_XPASS] = "xpass", [REPORT_SKIP] = "skip",
 };
 /* the summary counter of each verdict */
 static const char *const count_names[REPORT__VERDICTS] = {
 	[REPORT_PASS] = "passed", [REPORT_FAIL] = "failed", [REPORT_ERROR] = "errors",
-	[REPORT_XFAIL] = "xfail", [REPORT_XPASS] = "xpass",
+	[REPORT_XFAIL] = "xfail", [REPORT_XPASS] = "xpass", [REPORT_SKIP] = "skipped",
 };
 
 const char *report_verdict_name(enum report_verdict v)
@@ -142,8 +142,10 @@ json_t *report_counts_new(void)
 {
 	json_t *j = json_object();
 
+	/* "skipped" only once a case is: older documents never had it */
 	for (int v = 0; j && v < REPORT__VERDICTS; v++)
-		json_object_set_new(j, count_names[v], json_integer(0));
+		if (v != REPORT_SKIP)
+			json_object_set_new(j, count_names[v], json_integer(0));
 	return j;
 }
 

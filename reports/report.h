@@ -41,6 +41,7 @@ enum report_verdict {
 	REPORT_ERROR,
 	REPORT_XFAIL,
 	REPORT_XPASS,
+	REPORT_SKIP,     /* not played: the target lacks what the case requires */
 	REPORT__VERDICTS
 };
 
@@ -174,7 +175,8 @@ int report_write_json(const json_t *doc, const char *path, char *err, size_t err
 int report_write_file(const char *path, int (*fn)(void *ctx, FILE *f), void *ctx,
 		      char *err, size_t errcap);
 
-/* Summary counters {"passed","failed","errors","xfail","xpass"} (helpers
+/* Summary counters {"passed","failed","errors","xfail","xpass"}, and
+ * "skipped" once report_counts_add counts a skipped case (helpers
  * shared with report_merge). */
 json_t *report_counts_new(void);
 void report_counts_add(json_t *counts, enum report_verdict v);

@@ -201,6 +201,8 @@ json_t *report_json_packet(const char *file, uint64_t num, int64_t ts_ns,
 		json_object_set_new(j, "dup_ack_of", json_integer((json_int_t)info->dup_ack_of));
 	}
 	json_object_set_new(j, "states", tracked ? states_json(info->state) : json_null());
+	if (tracked && info->late)
+		json_object_set_new(j, "late", json_true());
 	return j;
 }
 

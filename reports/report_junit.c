@@ -229,9 +229,10 @@ static void testcase(FILE *out, const json_t *c, const char *area)
 		fputs("</error>\n", out);
 		break;
 	case REPORT_XFAIL:
+	case REPORT_SKIP:
 		fputs("      <skipped", out);
 		attr(out, "message", sget(c, "reason"));
-		attr(out, "type", "xfail");
+		attr(out, "type", v == REPORT_XFAIL ? "xfail" : "skip");
 		fputs("/>\n", out);
 		break;
 	case REPORT__VERDICTS:
@@ -262,7 +263,7 @@ static void count_case(struct suite_counts *s, const json_t *c)
 	s->tests++;
 	s->failures += v == REPORT_FAIL || v == REPORT_XPASS;
 	s->errors += v == REPORT_ERROR;
-	s->skipped += v == REPORT_XFAIL;
+	s->skipped += v == REPORT_XFAIL || v == REPORT_SKIP;
 	s->ms += json_number_value(json_object_get(c, "duration_ms"));
 }
 

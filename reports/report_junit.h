@@ -5,7 +5,8 @@
  *   <testsuites>, one <testsuite name=AREA> per area (first path component
  *   of the case ids), one <testcase classname=AREA name=ID time=SECONDS>
  *   per case; fail and xpass: <failure type="fail"|"xpass">, error:
- *   <error type="error">, xfail: <skipped type="xfail">. The message is
+ *   <error type="error">, xfail: <skipped type="xfail">, skip: <skipped
+ *   type="skip">. The message is
  *   the runner's one-line reason; the body adds the failed step, the
  *   target's findings and the case's packets. A testcase may not carry
  *   <properties> in that schema, so each suite's <properties> holds

@@ -60,7 +60,7 @@ int report_merge_check(const json_t *doc, const char *path, char *err, size_t er
 
 		if (!id || !id[0] || report_verdict_by_name(sget(c, "verdict"), &v) < 0) {
 			snprintf(err, errcap, "%s: case %zu: expected a string \"id\" and a "
-				 "verdict of pass, fail, error, xfail or xpass", path, i + 1);
+				 "verdict of pass, fail, error, xfail, xpass or skip", path, i + 1);
 			json_decref(ids);
 			return REPORT_ERR_INVAL;
 		}

@@ -12,10 +12,11 @@
   'use strict';
 
   var SVGNS = 'http://www.w3.org/2000/svg';
-  var VERDICTS = ['pass', 'fail', 'error', 'xfail', 'xpass'];
-  var VKEY = {pass: 'passed', fail: 'failed', error: 'errors', xfail: 'xfail', xpass: 'xpass'};
+  var VERDICTS = ['pass', 'fail', 'error', 'xfail', 'xpass', 'skip'];
+  var VKEY = {pass: 'passed', fail: 'failed', error: 'errors', xfail: 'xfail', xpass: 'xpass',
+              skip: 'skipped'};
   var VNAME = {pass: 'passed', fail: 'failed', error: 'errors', xfail: 'expected failures',
-               xpass: 'unexpected passes'};
+               xpass: 'unexpected passes', skip: 'skipped'};
   var LEVELS = ['MUST', 'SHOULD', 'MAY', 'ANALYSIS'];
   var PAGE = 100;
   var LADDER_PAGE = 150;
@@ -1681,7 +1682,7 @@
     var rows = Array.isArray(m.cases) ? m.cases : [];
     var body = h('tbody');
     targets.forEach(function (t) {
-      var o = {passed: 0, failed: 0, errors: 0, xfail: 0, xpass: 0}, none = 0;
+      var o = {passed: 0, failed: 0, errors: 0, xfail: 0, xpass: 0, skipped: 0}, none = 0;
       rows.forEach(function (r) {
         var cell = r.cells && r.cells[t];
         if (cell && VKEY[cell.verdict]) o[VKEY[cell.verdict]]++;
