@@ -74,6 +74,25 @@ static void usage(FILE *out)
 		"case failed or passed against its expect_fail, 2 usage, setup or report error.\n");
 }
 
+/* Includes of the bundled suite come from the binary too, so `tcpspec run`
+ * works from any directory and never mixes in a working tree's files. */
+static int read_embedded(void *arg, const char *path, char **buf, size_t *len)
+{
+	(void)arg;
+	for (size_t i = 0; i < embedded_suite_count; i++) {
+		if (strcmp(embedded_suite[i].name, path) != 0)
+			continue;
+		*buf = malloc(embedded_suite[i].len + 1);
+		if (!*buf)
+			return -ENOMEM;
+		memcpy(*buf, embedded_suite[i].text, embedded_suite[i].len);
+		(*buf)[embedded_suite[i].len] = '\0';
+		*len = embedded_suite[i].len;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static int load_suite(int argc, char **argv, struct script_suite *suite)
 {
 	char msg[DIAG_MSG_MAX + 300];
@@ -83,8 +102,10 @@ static int load_suite(int argc, char **argv, struct script_suite *suite)
 	diag_clear(&d);
 	if (optind >= argc) {
 		for (size_t i = 0; i < embedded_suite_count && rc == 0; i++)
-			rc = script_load_buffer(embedded_suite[i].name, embedded_suite[i].text,
-						embedded_suite[i].len, suite, &d);
+			rc = script_load_buffer_with(embedded_suite[i].name,
+						     embedded_suite[i].text,
+						     embedded_suite[i].len, read_embedded,
+						     NULL, suite, &d);
 	}
 	for (int i = optind; i < argc && rc == 0; i++)
 		rc = script_load(argv[i], suite, &d);

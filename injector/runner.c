@@ -231,7 +231,15 @@ static bool from_target(struct play *pl, const struct wire_pkt *p)
 		pl->res->target_port = p->tcp.sport;
 		pl->learn_port = false;
 	}
-	return match_is_from_target(&pl->f, p);
+	if (!match_is_from_target(&pl->f, p))
+		return false;
+	/* the target's latest ACK is its RCV.NXT: where the cleanup RST
+	 * must sit to reset rather than be challenged */
+	if ((p->tcp.flags & WIRE_TH_ACK) && !(p->tcp.flags & WIRE_TH_RST)) {
+		pl->tgt_ack = p->tcp.ack;
+		pl->tgt_ack_known = true;
+	}
+	return true;
 }
 
 static int hold(struct play *pl, const struct netdev_frame *fr)

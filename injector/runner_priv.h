@@ -53,6 +53,8 @@ struct play {
 	struct script_vars vars;
 	uint32_t snd_nxt;       /* our next sequence number (absolute) */
 	bool target_seen;       /* the target may hold state for this flow */
+	uint32_t tgt_ack;       /* the target's latest ACK (its RCV.NXT) */
+	bool tgt_ack_known;
 	bool learn_port;        /* client case: the target's port is not known yet */
 	uint64_t n_rx;          /* frames netdev_recv returned: each is in the dump */
 	struct sent *sent;      /* n_steps + 1 */

@@ -275,8 +275,10 @@ int steps_wait(struct play *pl, size_t i)
 	return 0;
 }
 
-/* An RST at our snd_nxt aborts whatever the target holds for the flow
- * (RFC 9293 3.10.7.4: in window), so its retransmissions stop. */
+/* An RST exactly at the target's RCV.NXT (its latest ACK) aborts whatever
+ * it holds for the flow, so its retransmissions stop; one merely in the
+ * window would draw a challenge ACK (RFC 5961 3.2). Without an ACK from
+ * the target, our snd_nxt is the best guess. */
 void steps_reset_flow(struct play *pl)
 {
 	struct script_seg rst;
@@ -288,7 +290,7 @@ void steps_reset_flow(struct play *pl)
 	rst.flags_set = true;
 	rst.flags = WIRE_TH_RST;
 	rst.seq.k = SNUM_VALUE;
-	rst.seq.lo.v = rst.seq.hi.v = pl->snd_nxt;
+	rst.seq.lo.v = rst.seq.hi.v = pl->tgt_ack_known ? pl->tgt_ack : pl->snd_nxt;
 	rst.seq_abs = true;
 	rst.doff = -1;
 	rst.reserved = -1;
