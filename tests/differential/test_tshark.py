@@ -518,6 +518,11 @@ def main():
             print('netns part skipped: needs root')
             return 1 if failures else 77
         if not os.path.isdir('/proc/sys/net/bridge'):
+            try:  # a fresh machine may not have loaded it yet
+                subprocess.run(['modprobe', 'br_netfilter'], capture_output=True, check=False)
+            except OSError:
+                pass
+        if not os.path.isdir('/proc/sys/net/bridge'):
             print('skipped: no br_netfilter (bridged packets would bypass iptables)')
             return 1 if failures else 77
         for tool in ('tcpdump', 'iptables', 'ethtool'):
