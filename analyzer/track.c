@@ -102,11 +102,6 @@ uint32_t track_rel(const struct track_conn *c, int dir, uint32_t seq)
 	return sd->base_known ? seq - sd->base : seq;
 }
 
-bool track_conn_lossy(const struct track_conn *c)
-{
-	return c->side[0].lossy || c->side[1].lossy;
-}
-
 static void emit_raw(struct tracker *t, uint64_t conn_id, int dir, const struct track_endpoints *ep,
 		     const struct finding *f, uint64_t pkt, uint64_t ref_pkt, tstamp ts)
 {
@@ -288,6 +283,11 @@ static bool syn_starts_new(const struct track_conn *c, int dir, const struct seg
 	if (state_over(a->state) && state_over(b->state))
 		return true;
 	if (sa->isn_known && s->seq == sa->base)
+		return false;
+	/* the sender never sent on this connection and its peer waits in
+	 * SYN-SENT: the SYNs crossed (simultaneous open, RFC 9293 3.5 figure
+	 * 8), one connection */
+	if (!sa->sent && b->state == TCP_SYN_SENT && (b->known & TCB_K_STATE))
 		return false;
 	if (!tcp_state_synchronized(a->state) && a->state != TCP_CLOSED)
 		return true;
@@ -551,6 +551,11 @@ static void note_loss(struct track_conn *c, int dir, const struct seg *s)
 		return;
 	if (has(s, WIRE_TH_SYN) && !(sd->isn_known && s->seq == sd->base))
 		return;
+	/* the first SYN,ACK repeating the sender's own SYN once the peer's
+	 * SYN came: a simultaneous open's answer (RFC 9293 3.5 figure 8), no
+	 * sign of loss */
+	if (has(s, WIRE_TH_SYN) && has(s, WIRE_TH_ACK) && !sd->synack_sent && sp->syn_seen)
+		return;
 	if (seq_gt(s->seq, sd->max_end)) {
 		sd->lossy = true;
 		return;
@@ -584,6 +589,8 @@ static void side_after(struct track_conn *c, int dir, const struct seg *s)
 	if (has(s, WIRE_TH_ACK)) {
 		sd->ack_valid = true;
 		sd->last_ack = s->ack;
+		if (has(s, WIRE_TH_SYN))
+			sd->synack_sent = true;
 	}
 	if (has(s, WIRE_TH_FIN)) {
 		sd->fin_seen = true;
@@ -623,6 +630,8 @@ static int segment(struct tracker *t, struct flow *f, struct track_conn *c,
 		}
 	}
 	note_loss(c, a, s);
+	/* its TSecr, its ACK for the peer's TS.Recent proof, its TSval */
+	track_ts_segment(t, c, a, s, ts);
 
 	/* 2. what a owed: its reply, or evidence that it chose not to */
 	if (c->side[a].n_exp && track_exp_reply(t, c, a, s, ts) && !replay) {
@@ -648,6 +657,8 @@ static int segment(struct tracker *t, struct flow *f, struct track_conn *c,
 			return rc;
 		a = 1;
 		b = 0;
+		/* the new connection's record of this segment's TSval */
+		track_ts_segment(t, c, a, s, ts);
 	}
 
 	/* 3. the capture's gaps, and crossings */
@@ -695,8 +706,10 @@ static int segment(struct tracker *t, struct flow *f, struct track_conn *c,
 			held_add(c, b, s);
 		if ((rx->actions & (FSM_ACT_DELIVER | FSM_ACT_FIN_ACCEPTED)) && c->side[b].n_held)
 			held_refeed(t, c, b, ts);
-		/* 5. what b now owes */
+		/* 5. what b now owes; what b's TS.Recent and TIME-WAIT are */
 		track_exp_trigger(t, c, a, s, ts, &before, rx);
+		if ((s->len && c->side[b].last_ack == s->seq) || c->tcb[b].state == TCP_TIME_WAIT)
+			track_ts_after(c, a, s, ts, &before);
 	}
 	if (has(s, WIRE_TH_SYN) && !has(s, WIRE_TH_RST) && !c->side[a].syn_seen)
 		note_syn(c, a, s);
@@ -797,6 +810,19 @@ static void emit_problems(struct tracker *t, struct track_conn *c, int dir,
 		emit_raw(t, 0, 0, &ep, &p->problems[i], pkt, 0, ts);
 }
 
+/* The TCP header was not all captured (the snap length): the decoder
+ * stops at the capture's end quietly, so typed option values (a TSval, a
+ * SACK block) may be missing, as from a malformed option list. */
+static bool header_cut(const struct wire_pkt *p)
+{
+	if (p->tcp_csum != WIRE_CSUM_UNVERIFIED)
+		return false;
+	for (unsigned i = 0; i < p->n_problems; i++)
+		if (p->problems[i].id == FND_TCP_CHECKSUM_UNVERIFIED)
+			return p->problems[i].v[0] < (unsigned long long)p->tcp.doff * 4;
+	return true;
+}
+
 int track_packet(struct tracker *t, const struct wire_pkt *p, uint64_t pkt, tstamp ts,
 		 struct track_pkt_info *info)
 {
@@ -817,6 +843,8 @@ int track_packet(struct tracker *t, const struct wire_pkt *p, uint64_t pkt, tsta
 		return 0;
 	}
 	seg_from_wire(&s, p, pkt);
+	if (header_cut(p))
+		s.opt_malformed = true;
 	rc = flow_touch(t->ft, &key, side, s.flags, ts, pkt, &f, &dir);
 	if (rc < 0) {
 		emit_problems(t, NULL, 0, p, pkt, ts);

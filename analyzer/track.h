@@ -8,6 +8,12 @@
  *
  * A capture may start mid-connection, miss segments or reorder them: what
  * cannot be known makes the dependent checks unknown, never a finding.
+ * The tracker's own checks (their rules: track_expect.c, track_ts.c):
+ * replies and resets an endpoint owed (RFC 5961, RFC 9293 3.10.7.4), data
+ * it must not take (PAWS, RFC 7323 5.3; beyond its window, 3.10.7.4),
+ * TIME-WAIT kept for 2 MSL (3.6.1), TSecr echoing a TSval the peer sent
+ * (RFC 7323 3.2). Simultaneous open and close (3.5 figure 8, 3.6 figure
+ * 13) are one connection with both endpoints' states as the RFC shows.
  *
  * Output goes through callbacks: findings as they are found, stream data
  * (for --follow / --extract), and a summary for every connection when it

@@ -46,6 +46,12 @@ enum track_exp_kind {
 	TEXP_ACK_UNACCEPTABLE,  /* ACK for a not-acceptable segment (3.10.7.4) */
 	TEXP_RESET,             /* the RST at RCV.NXT must end the connection */
 	TEXP_NO_RESET,          /* the RST outside the window must not */
+	TEXP_PAWS,              /* data with SEG.TSval < TS.Recent must not be taken
+				   (RFC 7323 5.3 R1) */
+	TEXP_OOW,               /* data wholly beyond the advertised window must not be
+				   taken (3.10.7.4 first check) */
+	TEXP_TW_FIN,            /* the FIN sent again into TIME-WAIT: an ACK, not a closed
+				   port's RST (3.6.1 MUST-13, 3.10.7.4) */
 };
 
 /* One reply (or behaviour) an endpoint owes, from its peer's segment, the
@@ -67,6 +73,17 @@ struct track_exp {
 				   owing endpoint keeps the connection for */
 	uint32_t s_ack;
 	uint64_t s_pkt;
+	/* TEXP_PAWS, TEXP_OOW: the trigger's first data octet; a later copy
+	   of it that the receiver may take spoils the expectation */
+	uint32_t data_seq;
+	bool spoiled;
+	uint32_t tsval;         /* PAWS: the trigger's TSval */
+	uint32_t bound;         /* PAWS: TS.Recent is at least this; OOW: the highest
+				   right edge the receiver advertised */
+	uint8_t shift;          /* OOW: the receiver's window shift; 2^shift is the
+				   rounding of its window (RFC 7323 2.4), 0 none */
+	uint64_t bound_pkt;     /* PAWS: the peer's data that set bound */
+	tstamp since, limit;    /* TW_FIN: when TIME-WAIT began, 2 MSL */
 };
 
 /* A held (out-of-order) segment: what fsm_rx needs to take it again. */
@@ -90,6 +107,11 @@ struct track_side {
 	bool syn_seen;          /* its handshake SYN, with its window scale option */
 	bool syn_ws;
 	uint8_t syn_shift;
+	bool syn_ts;            /* ...with a Timestamps option */
+	bool synack_sent;       /* a SYN,ACK of its ISN seen */
+	bool tw_sure;           /* its model entered TIME-WAIT on the peer's FIN that
+				   also acknowledged its own FIN, and no RST or SYN of
+				   the peer came since (track_ts.c) */
 	bool throttle_valid;
 	bool pre_close_valid;   /* track_cold.pre_close holds its model before its
 				   peer's segment (or its own RST) closed it */
@@ -103,6 +125,29 @@ struct track_side {
 	uint32_t fin_seq;
 	uint32_t skip_to;
 	tstamp throttle_ts;     /* last trigger of a throttleable reply it owed */
+	tstamp tw_since;        /* its model entered TIME-WAIT (capture time) */
+};
+
+/* The newest TSval one endpoint was seen to send, for its peer's TSecr
+ * check (track_ts.c). */
+struct track_tsrec {
+	bool valid;             /* a TSval seen (since the last reset) */
+	bool spoiled;           /* a malformed or cut option list: what it sent is not known */
+	uint32_t newest;
+	uint64_t newest_pkt;
+	tstamp newest_ts;       /* capture time of the newest TSval (RFC 7323 5.5: one
+				   24 days old starts the record over) */
+};
+
+/* What the capture proves of an endpoint's TS.Recent (RFC 7323 4.3, 5.3):
+ * at least `floor`, the TSval of the peer's data it acknowledged
+ * (floor_pkt); cand: the peer's newest data that raises the floor once the
+ * endpoint acknowledges it. */
+struct track_paws {
+	bool floor_valid, cand_valid;
+	uint32_t floor, cand_seq, cand_tsval;
+	uint64_t floor_pkt, cand_pkt;
+	tstamp floor_ts, cand_ts;
 };
 
 /* The per-endpoint arrays, read only when something is owed or held. */
@@ -145,6 +190,8 @@ struct track_conn {
 	uint64_t findings[FINDING_ANALYSIS + 1];
 	struct tcb tcb[2];              /* the endpoint sending direction d */
 	struct track_side side[2];
+	struct track_tsrec ts[2];       /* the newest TSval endpoint d sent */
+	struct track_paws paws[2];      /* endpoint d's TS.Recent */
 	bool ws_pinned;                 /* both SYNs seen: the window scales are known */
 	bool shift_known[2];
 	uint8_t shift[2];               /* applied to the windows direction d sends */
@@ -194,7 +241,10 @@ void track_ep_of_dir(const struct track_conn *c, int dir, struct track_endpoints
 void track_emit(struct tracker *t, struct track_conn *c, int dir, const struct finding *f,
 		uint64_t pkt, uint64_t ref_pkt, tstamp ts);
 uint32_t track_rel(const struct track_conn *c, int dir, uint32_t seq);
-bool track_conn_lossy(const struct track_conn *c);
+static inline bool track_conn_lossy(const struct track_conn *c)
+{
+	return c->side[0].lossy || c->side[1].lossy;
+}
 
 /* track_rob.c */
 /* The payload of s (sent in direction dir) into dir's stream. */
@@ -204,6 +254,46 @@ void track_rob_note_ack(struct track_conn *c, int dir, const struct seg *s);
 /* End of the connection: pending skips, buffered data, the buffers back
  * to the pool. */
 void track_rob_end(struct tracker *t, struct track_conn *c, int dir);
+
+/* track_ts.c */
+#define TRACK_TS_IDLE ((tstamp)24 * 24 * 3600 * 1000 * 1000 * 1000)
+
+void track_ts_segment_slow(struct tracker *t, struct track_conn *c, int dir,
+			   const struct seg *s, tstamp ts);
+
+/* Segment s of endpoint dir, before the state machine: its TSecr is
+ * checked against the TSvals its peer sent (TSECR-NOT-ECHOED), its ACK
+ * may prove what its TS.Recent holds, and its TSval is recorded. Inline:
+ * the usual segment (no SYN, an echo no newer than the peer's newest TSval,
+ * no TS.Recent proof pending) only moves the newest TSval on; the rest
+ * goes to track_ts_segment_slow(), which also starts a record over after
+ * 24 days (RFC 7323 5.5). A record left stale meanwhile only makes the
+ * check more cautious: the clock bound grows with its age. */
+static inline void track_ts_segment(struct tracker *t, struct track_conn *c, int dir,
+				    const struct seg *s, tstamp ts)
+{
+	struct track_tsrec *r = &c->ts[dir];
+	const struct track_tsrec *p = &c->ts[!dir];
+
+	if (s->has_ts && (int32_t)(s->tsecr - p->newest) <= 0 && r->valid && p->valid &&
+	    !((s->flags & WIRE_TH_SYN) | s->opt_malformed | c->paws[dir].cand_valid)) {
+		if ((int32_t)(s->tsval - r->newest) > 0) {
+			r->newest = s->tsval;
+			r->newest_pkt = s->pkt;
+			r->newest_ts = ts;
+		}
+		return;
+	}
+	if (s->has_ts || (s->flags & WIRE_TH_SYN) || s->opt_malformed || c->paws[dir].cand_valid)
+		track_ts_segment_slow(t, c, dir, s, ts);
+}
+
+/* Segment s of endpoint dir after fsm_rx of its peer (before: the
+ * peer's TCB before it): data that raises the peer's TS.Recent once
+ * acknowledged; the peer's TIME-WAIT. Only data at the peer's last ACK,
+ * or a peer now in TIME-WAIT, has anything to give it. */
+void track_ts_after(struct track_conn *c, int dir, const struct seg *s, tstamp ts,
+		    const struct track_before *before);
 
 /* track_expect.c */
 /* Segment s of endpoint `dir` (before the state machine sees it):

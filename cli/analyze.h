@@ -8,10 +8,15 @@
  *   analyze_progress.c  progress on a terminal for large files
  *   analyze_report.c    --report-json and --html (docs/report-model.md)
  *
- * Output is streamed: a connection is reported when the tracker ends it
- * (FIN/RST and quiet, idle timeout, eviction, port reuse, end of input),
- * so memory stays O(live connections) on big or endless input and a live
- * capture shows connections as they finish. */
+ * Output is streamed: a connection is reported when the tracker ends it:
+ * at once when it is closed (both endpoints CLOSED or in TIME-WAIT, or
+ * reset), else after the idle timeout, on eviction, on port reuse, or at
+ * the end of input. A closed connection's tuple lingers (--linger) for its
+ * late segments; the findings they raise are kept in a conn_rec and
+ * printed, and the record freed, when the tracker lets the connection go
+ * (on_conn_gone: the linger is over, the tuple reused, or the input
+ * ended). So memory stays O(live and lingering connections) on big or
+ * endless input, and a live capture shows connections as they finish. */
 #ifndef TCPSPEC_ANALYZE_H
 #define TCPSPEC_ANALYZE_H
 
@@ -110,8 +115,10 @@ struct analyze_input {
 	struct analyze_counts c;
 	struct tracker *trk;
 	enum wire_link link;
-	struct cmap conns;          /* conn id -> struct conn_rec, while findings wait */
-	struct conn_rec loose;      /* findings on no (or an already reported) connection */
+	struct cmap conns;          /* conn id -> struct conn_rec, while findings wait: until
+				       the connection is reported, or for a closed one's late
+				       segments until it is let go (on_conn_gone) */
+	struct conn_rec loose;      /* findings on no connection */
 	int64_t t0;                 /* first packet time, for --packets */
 	bool have_t0;
 	/* --packets: findings raised while a packet is tracked wait for its line */

@@ -38,6 +38,10 @@ static void usage(FILE *out)
 		"      --policy NAME      overlap policy: first, last, linux, bsd, windows\n"
 		"      --max-flows N      connections tracked at once (least recent evicted)\n"
 		"      --idle-timeout D   end a connection after D without packets\n"
+		"      --linger D         keep a closed connection's 4-tuple D (default 2s,\n"
+		"                         restarted by each late segment) so that its late\n"
+		"                         segments (a FIN or ACK sent again) are still judged\n"
+		"                         on it; 0: a late segment starts a new connection\n"
 		"output:\n"
 		"  -p, --packets          one line per TCP packet, with analysis labels\n"
 		"  -j, --json             JSON Lines: packet, finding, connection, summary,\n"
@@ -202,6 +206,21 @@ static void on_conn_end(void *ctx, const struct track_conn_summary *s)
 	conn_rec_del(r);
 }
 
+static void drain_late(void *ctx, struct cmap_node *n);
+
+/* The tracker lets a closed connection go (its linger is over, its tuple
+ * reused, or the input ended): the findings its late segments raised are
+ * printed now and their record freed, so that memory does not grow with
+ * the number of connections. */
+static void on_conn_gone(void *ctx, uint64_t conn_id)
+{
+	struct analyze_input *in = ctx;
+	struct cmap_node *n = cmap_remove(&in->conns, conn_id);
+
+	if (n)
+		drain_late(in, n);
+}
+
 static void on_data(void *ctx, uint64_t conn_id, int dir, const struct track_endpoints *ep,
 		    uint32_t seq, const uint8_t *data, uint32_t len)
 {
@@ -356,6 +375,7 @@ static int run_input(struct analyze_input *in, struct analyze_counts *total, boo
 		goto out;
 	cfg.on_finding = on_finding;
 	cfg.on_conn_end = on_conn_end;
+	cfg.on_conn_gone = on_conn_gone;
 	cfg.on_data = in->stream ? on_data : NULL;
 	cfg.reassemble = cfg.reassemble || in->stream;
 	cfg.ctx = in;
@@ -411,7 +431,7 @@ out:
 /* ---- options ---- */
 
 enum {
-	OPT_PROFILE = 256, OPT_POLICY, OPT_MAX_FLOWS, OPT_IDLE, OPT_FAIL_ON,
+	OPT_PROFILE = 256, OPT_POLICY, OPT_MAX_FLOWS, OPT_IDLE, OPT_LINGER, OPT_FAIL_ON,
 	OPT_FOLLOW, OPT_EXTRACT, OPT_DURATION, OPT_SNAPLEN, OPT_REPORT_JSON, OPT_HTML,
 };
 
@@ -427,6 +447,7 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o)
 		{"policy", required_argument, NULL, OPT_POLICY},
 		{"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
 		{"idle-timeout", required_argument, NULL, OPT_IDLE},
+		{"linger", required_argument, NULL, OPT_LINGER},
 		{"packets", no_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'j'},
 		{"all", no_argument, NULL, 'a'},
@@ -482,6 +503,11 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o)
 			    !o->tcfg.idle_timeout)
 				return bad_value("--idle-timeout", optarg,
 						 "a duration like 30s, 500ms, 2m or 1h");
+			break;
+		case OPT_LINGER:
+			if (parse_duration(optarg, &o->tcfg.linger) < 0)
+				return bad_value("--linger", optarg,
+						 "a duration like 2s, 500ms or 0");
 			break;
 		case 'p':
 			o->packets = true;

@@ -216,6 +216,25 @@ static const struct finding_info catalogue[] = {
 	    "3.10.7.4", FINDING_MUST,
 	    "An RST outside the receive window is not valid and is dropped silently (3.5.3, 3.10.7.4; the step has no BCP 14 keyword: graded MUST as the reset-validity rule)",
 	    "RST seq %llu is outside the window (RCV.NXT %llu), yet packet %llu resets the peer's next segment as if there were no connection"),
+	/* Timestamps, the receive window and TIME-WAIT (analyzer/track_ts.c,
+	 * analyzer/track_expect.c): raised only when the values they rest on
+	 * were seen (both SYNs with timestamps for the timestamp checks) and
+	 * the capture shows no loss or reordering. Timestamps are the raw
+	 * 32-bit values; sequence numbers relative, as above. */
+	ROW(FND_TRK_TSECR_NOT_ECHOED, "TSECR-NOT-ECHOED", "RFC7323", "3.2", FINDING_MUST,
+	    "With the ACK bit set, TSecr must echo a recently received TSval of the peer",
+	    "TSecr %llu is newer than the peer's newest TSval %llu by more than its clock can have run since (%llu ticks of 1 us): the peer never sent it"),
+	ROW(FND_TRK_PAWS_NOT_ENFORCED, "PAWS-NOT-ENFORCED", "RFC7323", "5.3",
+	    FINDING_ANALYSIS,
+	    "Data of a segment with SEG.TSval < TS.Recent was accepted: PAWS (5.3 R1) treats it as not acceptable and drops it; R1 states no BCP 14 keyword",
+	    "TSval %llu is below TS.Recent, at least %llu since the data of packet %llu was acknowledged; yet this segment's data was acknowledged"),
+	ROW(FND_TRK_OOW_DATA_ACCEPTED, "SEG-OUTSIDE-WINDOW-ACCEPTED", "RFC9293", "3.10.7.4",
+	    FINDING_ANALYSIS,
+	    "Data wholly beyond the receive window the receiver advertised was accepted: the first check finds it not acceptable and drops it (no BCP 14 keyword; BSD-derived stacks take it into free buffer space)",
+	    "data from relative seq %llu lies beyond every right edge the receiver advertised (%llu), yet packet %llu acknowledges it"),
+	ROW(FND_TRK_TIME_WAIT_NOT_KEPT, "TIME-WAIT-NOT-KEPT", "RFC9293", "3.6.1", FINDING_MUST,
+	    "An endpoint that closed first must linger in TIME-WAIT for 2 MSL (MUST-13), where the peer's FIN sent again is acknowledged (3.10.7.4), not reset",
+	    "the peer's FIN sent again was answered by packet %llu with a closed port's RST %llu ms after TIME-WAIT began, within 2 MSL (%llu ms, per the profile)"),
 	/* reassembly (core/rob.c): RFC 9293 3.10.7.4 trims what was already
 	 * received and holds out-of-order data (SHLD-31) but says nothing
 	 * about overlaps that differ; receivers resolve them differently, so

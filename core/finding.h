@@ -72,6 +72,10 @@ enum finding_id {
 	FND_TRK_UNACCEPTABLE_NOT_ACKED, /* not-acceptable segment: no ACK in reply */
 	FND_TRK_RST_NOT_HONOURED,    /* RST at RCV.NXT, yet the connection went on */
 	FND_TRK_RST_OOW_ACCEPTED,    /* RST outside the window, yet the connection was reset */
+	FND_TRK_TSECR_NOT_ECHOED,    /* TSecr is no TSval the peer sent */
+	FND_TRK_PAWS_NOT_ENFORCED,   /* data with SEG.TSval < TS.Recent acknowledged */
+	FND_TRK_OOW_DATA_ACCEPTED,   /* data wholly beyond the advertised window acknowledged */
+	FND_TRK_TIME_WAIT_NOT_KEPT,  /* FIN sent again into TIME-WAIT answered by a closed port's RST */
 	/* reassembly (core/rob.c) */
 	FND_ROB_OVERLAP_DIFFERENT_DATA, /* bytes sent again with other contents */
 	FND_ROB_OOO_LIMIT,           /* out-of-order bound hit: a hole skipped */

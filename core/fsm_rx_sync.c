@@ -85,6 +85,22 @@ static bool dup_syn(const struct fsm_rx *r)
 	       tcb_known(r->t, TCB_K_IRS) && s->seq == r->t->irs;
 }
 
+/* SYN-RECEIVED after a simultaneous open (not from LISTEN): the peer's
+ * SYN,ACK, its SYN the one already taken (SEG.SEQ = IRS). 3.5 figure 8,
+ * line 6: "ESTABLISHED <-- <SEQ=300><ACK=101><CTL=SYN,ACK>". Its SYN is
+ * old sequence space, trimmed off by the first check ("trimming off any
+ * portions that lie outside the window (including SYN and FIN)"); what is
+ * left starts at RCV.NXT and is processed: its ACK moves the connection to
+ * ESTABLISHED (fifth check), as the figure shows. */
+static bool simopen_synack(const struct fsm_rx *r)
+{
+	const struct tcb *t = r->t;
+	const struct seg *s = r->s;
+
+	return !t->passive_open && rx_has(s, WIRE_TH_SYN) && rx_has(s, WIRE_TH_ACK) &&
+	       !rx_has(s, WIRE_TH_RST) && tcb_known(t, TCB_K_IRS) && s->seq == t->irs;
+}
+
 /* TIME-WAIT: a SYN that may open a new incarnation of the connection.
  * RFC 9293 3.6.1: a TCP "MAY accept a new SYN ... to reopen the connection
  * directly from TIME-WAIT state (MAY-2)", and the first check "is not
@@ -136,6 +152,16 @@ static enum fsm_rx_step check_seq(struct fsm_rx *r)
 			r->out->actions |= FSM_ACT_SYN_ACK;
 			fsm_rx_drop(r, FSM_DROP_NOT_ACCEPTABLE,
 				    "RFC9293 3.10.7.4 (first check)");
+			return RX_DONE;
+		}
+		if (simopen_synack(r)) {
+			/* the SYN trimmed off: no RST or SYN check is left to
+			 * make; the rest goes on as fsm_rx_other does */
+			fsm_rx_trim(r, s->seq + 1);
+			rx_set_rule(r, "RFC9293 3.5 (figure 8, simultaneous open)");
+			fsm_rx_update_ts_recent(r);
+			if (fsm_rx_check_ack(r) == RX_NEXT)
+				fsm_rx_from_sixth(r);
 			return RX_DONE;
 		}
 		break;

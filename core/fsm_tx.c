@@ -26,6 +26,13 @@
  *    not a finding, the capture missed what moved it.
  *  - Retransmissions (sequence space below snd_max) are normal and never
  *    a finding here; the analysis layer labels them.
+ *  - Crossing segments: the analyzer feeds the peer's segment to this
+ *    TCB's fsm_rx as soon as it is captured, which may be after this
+ *    endpoint sent its own. A bare SYN from a TCB that took the peer's SYN
+ *    and never sent one (simultaneous open), and a FIN whose ACK does not
+ *    cover the peer's FIN from CLOSE-WAIT (simultaneous close), are read
+ *    as such: SYN-RECEIVED and CLOSING, as the RFC's figures 8 and 13
+ *    show.
  * Order. Segments can be reordered between the sender and the capture
  * point, and a segment sent before a state change can be captured after
  * the peer's segment that caused it. A check that compares a segment with
@@ -241,6 +248,25 @@ static void record_syn_opts(struct tx *x)
 		t->known |= TCB_K_OPTS;
 }
 
+/* A SYN without ACK from a TCB that took the peer's SYN (SYN-RECEIVED)
+ * and never sent one of its own: it left before the peer's SYN arrived,
+ * the two crossed (simultaneous open, 3.5 figure 8). The endpoint was in
+ * SYN-SENT when it sent it and went to SYN-RECEIVED when the peer's SYN
+ * came (3.10.7.3 fourth check), where the model already is: the peer's
+ * SYN is kept, ISS learned, and the connection is no passive one (a RST
+ * or SYN now does not return it to LISTEN). */
+static void crossed_syn(struct tx *x)
+{
+	struct tcb *t = x->t;
+	uint32_t state_known = t->known & TCB_K_STATE;
+
+	fsm_tx_new_incarnation(t, true);
+	t->known |= state_known;
+	learn_iss(x);
+	t->passive_open = false;
+	x->out->rule = "RFC9293 3.10.7.3 (fourth check, simultaneous open)";
+}
+
 static void tx_syn(struct tx *x)
 {
 	struct tcb *t = x->t;
@@ -270,7 +296,11 @@ static void tx_syn(struct tx *x)
 		/* 3.10.7.2: "ISS should be selected and a SYN segment sent":
 		 * the analyzer learns ISS here (or sees another ISS answer the
 		 * same peer SYN); the peer's SYN, just taken, is kept */
-		if (!same)
+		if (same)
+			break;
+		if (!x->ack && !tcb_known(t, TCB_K_ISS) && tcb_known(t, TCB_K_IRS))
+			crossed_syn(x);
+		else
 			start(x, x->ack);
 		break;
 	case TCP_ESTABLISHED:
@@ -323,8 +353,17 @@ static void fin_state(struct tx *x)
 		set_state(x, TCP_FIN_WAIT_1, "RFC9293 3.10.4");
 		break;
 	case TCP_CLOSE_WAIT:
-		/* "send a FIN segment, enter LAST-ACK state" */
-		set_state(x, TCP_LAST_ACK, "RFC9293 3.10.4");
+		/* "send a FIN segment, enter LAST-ACK state"; but a FIN whose
+		 * ACK field does not cover the peer's FIN was made before the
+		 * peer's FIN arrived (ACK fields follow RCV.NXT): the two FINs
+		 * crossed (simultaneous close, 3.6 figure 13). The endpoint was
+		 * in FIN-WAIT-1 when it sent it, and went to CLOSING when the
+		 * peer's FIN came (3.10.7.4 eighth check). */
+		if (x->ack && t->fin_rcvd && seq_leq(x->s->ack, t->peer_fin_seq))
+			set_state(x, TCP_CLOSING,
+				  "RFC9293 3.10.7.4 (eighth check, simultaneous close)");
+		else
+			set_state(x, TCP_LAST_ACK, "RFC9293 3.10.4");
 		break;
 	case TCP_FIN_WAIT_1:
 	case TCP_FIN_WAIT_2:

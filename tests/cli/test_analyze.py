@@ -158,6 +158,44 @@ gappy = [
     (T + 0.070, c2s(1302, 5002, A)),
 ]
 
+# A closed connection's late segments: the server sends its FIN again
+# (the client's last ACK was lost) and the client, which closed first and
+# must be in TIME-WAIT, answers with a closed port's RST (a MUST finding
+# raised after the connection was reported); 10 s later, past the linger,
+# another connection on another port.
+LATE_C = 1002 + len(REQ)
+late = normal + [
+    (T + 0.900, s2c(5001 + len(RSP), LATE_C, FA)),
+    (T + 0.901, c2s(LATE_C, 0, R)),
+    (T + 10.000, tcp_v4(C, S, CP + 1, SP, 7000, 0, 0x02, opts=mss)),
+    (T + 10.010, tcp_v4(S, C, SP, CP + 1, 9000, 7001, SA, opts=mss)),
+    (T + 10.020, tcp_v4(C, S, CP + 1, SP, 7001, 9001, A)),
+]
+
+
+# Simultaneous open and close (RFC 9293 3.5 figure 8, 3.6 figure 13), as
+# Linux does them, with timestamps: the SYNs cross, each side answers the
+# other's SYN with a SYN-ACK and the SYN-ACK with an ACK; the FINs cross.
+def ts(val, ecr):
+    return bytes([1, 1, 8, 10]) + struct.pack('!II', val, ecr)
+
+
+syn_ts = lambda val: mss + ts(val, 0) + bytes([1, 3, 3, 7])
+simul = [
+    (T + 0.000, c2s(1000, 0, 0x02, opts=syn_ts(100))),
+    (T + 0.001, s2c(5000, 0, 0x02, opts=syn_ts(7000))),
+    (T + 0.002, c2s(1000, 5001, SA, opts=syn_ts(101)[:4] + ts(101, 7000) + bytes([1, 3, 3, 7]))),
+    (T + 0.003, s2c(5000, 1001, SA, opts=syn_ts(7001)[:4] + ts(7001, 100) + bytes([1, 3, 3, 7]))),
+    (T + 0.004, c2s(1001, 5001, A, opts=ts(102, 7001))),
+    (T + 0.005, s2c(5001, 1001, A, opts=ts(7002, 101))),
+    (T + 0.010, c2s(1001, 5001, PA, opts=ts(103, 7002), data=b'hello')),
+    (T + 0.011, s2c(5001, 1006, A, opts=ts(7003, 103))),
+    (T + 0.020, c2s(1006, 5001, FA, opts=ts(104, 7003))),
+    (T + 0.020, s2c(5001, 1006, FA, opts=ts(7004, 103))),
+    (T + 0.021, c2s(1007, 5002, A, opts=ts(105, 7004))),
+    (T + 0.021, s2c(5002, 1007, A, opts=ts(7005, 104))),
+]
+
 
 # ---- a tiny JSON Schema validator (the subset the schema file uses) ----
 
@@ -431,6 +469,77 @@ with tempfile.TemporaryDirectory() as d:
     rc, out, err = run('analyze', '--extract', good, good)
     check(rc == 2 and 'not a directory' in err, '--extract onto a file: %r' % err)
 
+    # ---- simultaneous open and close: one connection, no conformance finding ----
+    sim = write('simul.pcap', simul)
+    rc, out, err = run('analyze', '--json', '--packets', sim)
+    recs = records(out)
+    conns = [r for r in recs if r['type'] == 'connection']
+    check(rc == 0 and len(conns) == 1 and conns[0]['end'] == 'closed' and
+          conns[0]['states'] == {'orig': 'TIME-WAIT', 'resp': 'TIME-WAIT'} and
+          conns[0]['handshake_seen'], 'simultaneous open and close, one connection: %r' % conns)
+    pk = [r for r in recs if r['type'] == 'packet']
+    check([p['states'] for p in pk[1:4]] ==
+          [{'orig': 'SYN-RECEIVED', 'resp': 'SYN-RECEIVED'},
+           {'orig': 'SYN-RECEIVED', 'resp': 'ESTABLISHED'},
+           {'orig': 'ESTABLISHED', 'resp': 'ESTABLISHED'}] and
+          pk[9]['states'] == {'orig': 'CLOSING', 'resp': 'CLOSING'},
+          'the states of figures 8 and 13: %r' % [p['states'] for p in pk])
+    check(recs[-1]['by_level']['MUST'] + recs[-1]['by_level']['SHOULD'] +
+          recs[-1]['by_level']['MAY'] == 0, 'no conformance finding: %r' % recs[-1])
+    # the last ACK echoes a TSval the client never sent, far newer than any
+    # (RFC 7323 3.2 MUST); echoing one it sent (104) is clean
+    for echo in (104, 0x30000000):
+        bad_echo = write('echo.pcap', simul[:-1] + [(T + 0.021, s2c(5002, 1007, A,
+                                                                    opts=ts(7005, echo)))])
+        rc, out, err = run('analyze', '--json', bad_echo)
+        f = [r for r in records(out) if r['type'] == 'finding']
+        if echo == 104:
+            check(rc == 0 and not f, 'an echo of a TSval sent is clean: %r' % f)
+            continue
+        check(len(f) == 1 and f[0]['id'] == 'TSECR-NOT-ECHOED' and f[0]['level'] == 'MUST' and
+              f[0]['rfc'] == 'RFC7323' and f[0]['section'] == '3.2' and f[0]['packet'] == 12
+              and f[0]['dir'] == 1 and f[0]['ref_packet'] == 11 and
+              'TSecr 805306368' in f[0]['reason'], 'TSecr echoing no TSval sent: %r' % f)
+
+    # ---- late segments of a closed connection, --linger ----
+    lt = write('late.pcap', late)
+    rc, out, err = run('analyze', lt)
+    check(rc == 0 and not err, 'late file exits 0 quietly: %d %r' % (rc, err))
+    blocks = [l for l in out.splitlines() if l.startswith('conn ')]
+    check(len(blocks) == 2, 'two connections, the late segments on the first: %r' % blocks)
+    i_late = out.find('findings on conn 1 after it was reported: MUST 1')
+    i_conn2 = out.find('conn 2:')
+    check(0 <= i_late < i_conn2, 'late findings printed when conn 1 is let go, before conn 2: %r'
+          % out)
+    check(re.search(r'    MUST TIME-WAIT-NOT-KEPT \(RFC9293 3\.6\.1\) conn 1 A->B packet 13 '
+                    r'\(ref 12\): ', out), 'the late MUST finding in full: %r' % out)
+    check('late.pcap: 16 packets (16 TCP, 0 other), 2 connections, 2 findings (MUST 1,' in out,
+          'the file totals count it: %r' % out.splitlines()[-1:])
+    rc, out, err = run('analyze', '--json', '--packets', lt)
+    recs = records(out)
+    pk = [r for r in recs if r['type'] == 'packet']
+    check([r['num'] for r in pk if r.get('late')] == [12, 13] and
+          all(r['conn'] == 1 for r in pk[11:13]), 'late packets marked, on conn 1: %r'
+          % [(r['num'], r.get('late'), r['conn']) for r in pk])
+    check(not any('late' in r for r in pk[:11] + pk[13:]), 'no late field on the others')
+    kinds = [(r['type'], r.get('conn'), r.get('id')) for r in recs if r['type'] != 'packet']
+    check(kinds.index(('connection', 1, None)) <
+          kinds.index(('finding', 1, 'TIME-WAIT-NOT-KEPT')) < kinds.index(('connection', 2, None)),
+          'the late finding after its connection record: %r' % kinds)
+    rc, out, err = run('analyze', '--json', '--packets', '--linger', '0', lt)
+    recs = records(out)
+    check(rc == 0 and not [r for r in recs if r.get('late')] and
+          len([r for r in recs if r['type'] == 'connection']) == 3,
+          '--linger 0: the late FIN starts a connection of its own: %r'
+          % [(r['type'], r.get('conn')) for r in recs if r['type'] != 'packet'])
+    rc, out, err = run('analyze', '--linger', '500ms', lt)
+    check(rc == 0 and len([l for l in out.splitlines() if l.startswith('conn ')]) == 3 and
+          'after it was reported' not in out,
+          '--linger 500ms: the FIN 800 ms after the close is no late segment: %r' % out)
+    rc, out, err = run('analyze', '--linger', '1s', lt)
+    check(rc == 0 and 'findings on conn 1 after it was reported: MUST 1' in out,
+          '--linger 1s: it is: %r' % out)
+
     # ---- filters and --count keep the file's packet numbers ----
     rc, out, err = run('analyze', '--packets', '-f', 'tcp[13] & 2 != 0', good)
     nums = [l.split()[0] for l in out.splitlines() if re.match(r'\d+ ', l)]
@@ -516,6 +625,7 @@ with tempfile.TemporaryDirectory() as d:
             (['--policy', 'random', good], "--policy 'random'"),
             (['--max-flows', '0', good], "--max-flows '0'"),
             (['--idle-timeout', '5 min', good], "--idle-timeout '5 min'"),
+            (['--linger', '-1s', good], "--linger '-1s': expected a duration"),
             (['--count', '-1', good], "--count '-1'"),
             (['--duration', '5s', good], '--duration applies to live capture'),
             (['--follow', '1', '--json', good], '--follow prints only the stream'),
@@ -526,11 +636,12 @@ with tempfile.TemporaryDirectory() as d:
         check(rc == 2 and words in err and len(err.splitlines()) == 1,
               'option error %r: %r' % (args, err))
     for args in (['--profile', 'linux'], ['--profile', 'rfc793', '--policy', 'bsd'],
-                 ['--max-flows', '10', '--idle-timeout', '30s']):
+                 ['--max-flows', '10', '--idle-timeout', '30s'], ['--linger', '500ms']):
         rc, out, err = run('analyze', *args, good)
         check(rc == 0 and 'conn 1:' in out, 'options accepted %r: %r' % (args, err))
     rc, out, err = run('analyze', '--help')
-    check(rc == 0 and '--fail-on' in out and '-i, --interface' in out, 'help')
+    check(rc == 0 and '--fail-on' in out and '-i, --interface' in out and '--linger D' in out,
+          'help')
 
     rc, out, err = run('frobnicate')
     check(rc == 2 and "unknown command 'frobnicate'" in err, 'unknown command: %r' % err)

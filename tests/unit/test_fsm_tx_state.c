@@ -477,6 +477,82 @@ static void test_tx_simultaneous_open_synack(void **state)
 	assert_int_equal(t.iss, ISS);
 }
 
+/* The peer's SYN was taken in LISTEN (the analyzer assumes a listener),
+ * then the endpoint sends a SYN of its own without ACK: the two crossed
+ * (RFC 9293 3.5 figure 8). The peer's SYN is kept, ISS learned, the state
+ * stays SYN-RECEIVED and is no longer a passive one. */
+static void test_tx_crossed_syn_keeps_peer_syn(void **state)
+{
+	struct tcb t;
+	struct fsm_out o;
+	struct seg s = seg_make(ISS, 0, SYN, 0);
+
+	(void)state;
+	syn_received(&t, true, true, true);
+	t.passive_open = true;
+	s.has_ts = true;
+	s.tsval = 300;
+	tx(&t, &s, &o);
+	assert_int_equal(t.state, TCP_SYN_RECEIVED);
+	assert_false(t.passive_open);
+	assert_int_equal(t.iss, ISS);
+	assert_int_equal(t.snd_nxt, ISS + 1);
+	assert_int_equal(t.irs, IRS);
+	assert_int_equal(t.rcv_nxt, IRS + 1);
+	assert_true(tcb_known(&t, TCB_K_ISS | TCB_K_IRS | TCB_K_RCV | TCB_K_OPTS | TCB_K_STATE));
+	assert_true(t.ts_sent && t.ts_rcvd);
+	assert_int_equal(o.n_findings, 0);
+	/* its SYN,ACK (3.10.7.3 fourth check) follows: same ISS, same state */
+	s = syn_ack(false, true, false);
+	tx(&t, &s, &o);
+	assert_int_equal(t.state, TCP_SYN_RECEIVED);
+	assert_int_equal(t.irs, IRS);
+	assert_int_equal(o.n_findings, 0);
+}
+
+/* Near miss: a bare SYN with another ISN after the endpoint answered with
+ * its SYN,ACK is a new attempt: the peer's SYN is forgotten. */
+static void test_tx_new_syn_after_synack_starts_over(void **state)
+{
+	struct tcb t;
+	struct fsm_out o;
+	struct seg s = syn_ack(false, false, false);
+
+	(void)state;
+	syn_received(&t, false, false, false);
+	tx(&t, &s, &o);
+	s = seg_make(ISS + 90000, 0, SYN, 0);
+	tx(&t, &s, &o);
+	assert_int_equal(t.state, TCP_SYN_SENT);
+	assert_int_equal(t.iss, ISS + 90000);
+	assert_false(tcb_known(&t, TCB_K_IRS));
+}
+
+/* Our FIN from CLOSE-WAIT whose ACK does not cover the peer's FIN left
+ * before the peer's FIN came (simultaneous close, 3.6 figure 13): CLOSING.
+ * Covering it: the normal LAST-ACK. */
+static void test_tx_fin_crossing_peer_fin_enters_closing(void **state)
+{
+	for (int covers = 0; covers < 2; covers++) {
+		struct tcb t;
+		struct fsm_out o;
+		struct seg s;
+
+		(void)state;
+		established(&t, &HS);
+		t.fin_rcvd = true;
+		t.peer_fin_seq = IRS + 1;
+		t.rcv_nxt = IRS + 2;
+		t.state = TCP_CLOSE_WAIT;
+		s = our(&t, ISS + 1, FIN, 0);
+		s.ack = covers ? IRS + 2 : IRS + 1;
+		tx(&t, &s, &o);
+		assert_int_equal(t.state, covers ? TCP_LAST_ACK : TCP_CLOSING);
+		assert_true(t.fin_sent);
+		assert_int_equal(o.n_findings, 0);
+	}
+}
+
 static void test_tx_fin_moves_state(void **state)
 {
 	static const struct {
@@ -738,6 +814,9 @@ int main(void)
 		cmocka_unit_test(test_tx_synack_from_listen_enters_syn_received),
 		cmocka_unit_test(test_tx_syn_retransmission_keeps_state),
 		cmocka_unit_test(test_tx_simultaneous_open_synack),
+		cmocka_unit_test(test_tx_crossed_syn_keeps_peer_syn),
+		cmocka_unit_test(test_tx_new_syn_after_synack_starts_over),
+		cmocka_unit_test(test_tx_fin_crossing_peer_fin_enters_closing),
 		cmocka_unit_test(test_tx_fin_moves_state),
 		cmocka_unit_test(test_tx_rst_closes_synchronized_states),
 		cmocka_unit_test(test_tx_rst_reply_in_handshake_keeps_state),

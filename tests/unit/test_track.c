@@ -1,312 +1,11 @@
-/* track: the passive driver on synthetic connections. Packets are built
- * as decoded structs (struct wire_pkt) with seq/ack relative to the ISNs
- * (client 1000, server 50000, or as a test sets them); one test goes
- * through bytes: frames emitted, written to a pcap file, read back with
- * the capture reader and decoded. Conformance findings (MUST/SHOULD) are
- * counted apart from the Wireshark-style ones (ANALYSIS). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "capture.h"
-#include "stats.h"
-#include "track.h"
-
-#define A 0 /* client: sends the SYN */
-#define B 1
-#define MAXF 64
-#define MAXS 8
-
-struct summary {
-	struct track_conn_summary s;
-	enum stats_conn_state cs;
-	uint64_t pkts[2];
-};
-
-struct ctx {
-	struct tracker *t;
-	struct track_config cfg;
-	uint64_t pkt;
-	tstamp now;
-	uint32_t isn[2];
-	uint8_t ip[2][4];
-	uint16_t port[2];
-	struct track_pkt_info info;
-	/* recorded */
-	struct track_finding f[MAXF];
-	unsigned nf;
-	struct summary sum[MAXS];
-	unsigned ns;
-	uint64_t gone[MAXS];        /* on_conn_gone */
-	unsigned ngone;
-	uint8_t data[2][4096];
-	uint32_t dlen[2];
-	uint32_t gaps[2], gap_bytes[2];
-	uint32_t next_rel[2];
-	bool data_seen[2];
-	bool data_order_ok;
-};
-
-static void on_finding(void *vctx, const struct track_finding *f)
-{
-	struct ctx *c = vctx;
-
-	if (c->nf < MAXF)
-		c->f[c->nf] = *f;
-	c->nf++;
-}
-
-static void on_data(void *vctx, uint64_t conn_id, int dir, const struct track_endpoints *ep,
-		    uint32_t seq, const uint8_t *data, uint32_t len)
-{
-	struct ctx *c = vctx;
-
-	(void)conn_id;
-	(void)ep;
-	if (c->data_seen[dir] && seq != c->next_rel[dir])
-		c->data_order_ok = false;
-	c->data_seen[dir] = true;
-	c->next_rel[dir] = seq + len;
-	if (!data) {
-		c->gaps[dir]++;
-		c->gap_bytes[dir] += len;
-		return;
-	}
-	if (c->dlen[dir] + len <= sizeof(c->data[dir])) {
-		memcpy(c->data[dir] + c->dlen[dir], data, len);
-		c->dlen[dir] += len;
-	}
-}
-
-static void on_conn_end(void *vctx, const struct track_conn_summary *s)
-{
-	struct ctx *c = vctx;
-
-	if (c->ns < MAXS) {
-		c->sum[c->ns].s = *s;
-		c->sum[c->ns].s.stats = NULL;
-		c->sum[c->ns].cs = stats_conn_state(s->stats);
-		c->sum[c->ns].pkts[0] = s->stats->dir[0].pkts;
-		c->sum[c->ns].pkts[1] = s->stats->dir[1].pkts;
-	}
-	c->ns++;
-}
-
-static void on_conn_gone(void *vctx, uint64_t conn_id)
-{
-	struct ctx *c = vctx;
-
-	if (c->ngone < MAXS)
-		c->gone[c->ngone] = conn_id;
-	c->ngone++;
-}
-
-static void ctx_open(struct ctx *c, const char *profile)
-{
-	if (c->t)
-		track_del(c->t);
-	memset(c, 0, sizeof(*c));
-	track_config_default(&c->cfg);
-	assert_int_equal(fsm_profile_by_name(profile, &c->cfg.profile), 0);
-	c->cfg.on_finding = on_finding;
-	c->cfg.on_data = on_data;
-	c->cfg.on_conn_end = on_conn_end;
-	c->cfg.on_conn_gone = on_conn_gone;
-	c->cfg.ctx = c;
-	c->isn[A] = 1000;
-	c->isn[B] = 50000;
-	memcpy(c->ip[A], (uint8_t[]){192, 0, 2, 2}, 4);
-	memcpy(c->ip[B], (uint8_t[]){192, 0, 2, 1}, 4);
-	c->port[A] = 40000;
-	c->port[B] = 80;
-	c->now = TSTAMP_MS(1000);
-	c->data_order_ok = true;
-}
-
-static void ctx_start(struct ctx *c)
-{
-	assert_int_equal(track_new(&c->t, &c->cfg), 0);
-}
-
-static int setup(void **state)
-{
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	if (!c)
-		return -1;
-	ctx_open(c, "rfc");
-	ctx_start(c);
-	*state = c;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	track_del(c->t);
-	free(c);
-	return 0;
-}
-
-/* Flags from letters: S F R P A. */
-static uint8_t fl(const char *s)
-{
-	uint8_t f = 0;
-
-	for (; *s; s++) {
-		switch (*s) {
-		case 'S': f |= WIRE_TH_SYN; break;
-		case 'F': f |= WIRE_TH_FIN; break;
-		case 'R': f |= WIRE_TH_RST; break;
-		case 'P': f |= WIRE_TH_PSH; break;
-		case 'A': f |= WIRE_TH_ACK; break;
-		default: fail_msg("bad flag %c", *s);
-		}
-	}
-	return f;
-}
-
-/* The decoded packet of one segment from `from`, seq/ack relative to
- * the ISNs. SYNs carry MSS 1460, SACK-permitted and window scale 7. */
-static void build(struct ctx *c, struct wire_pkt *p, int from, const char *flags, uint32_t seq,
-		  uint32_t ack, uint16_t win, const char *data)
-{
-	uint8_t f = fl(flags);
-	uint32_t len = data ? (uint32_t)strlen(data) : 0;
-
-	memset(p, 0, sizeof(*p));
-	p->link = WIRE_LINK_RAW;
-	p->has_ip = true;
-	p->has_tcp = true;
-	p->ip.version = 4;
-	p->ip.hdr_len = 20;
-	p->ip.ttl = 64;
-	p->ip.proto = 6;
-	p->ip.ip_csum_ok = true;
-	memcpy(p->ip.src, c->ip[from], 4);
-	memcpy(p->ip.dst, c->ip[!from], 4);
-	p->ip.l4_len = 20 + len;
-	p->tcp.sport = c->port[from];
-	p->tcp.dport = c->port[!from];
-	p->tcp.seq = c->isn[from] + seq;
-	p->tcp.ack = (f & WIRE_TH_ACK) ? c->isn[!from] + ack : 0;
-	p->tcp.flags = f;
-	p->tcp.doff = 5;
-	p->tcp.win = win;
-	if (f & WIRE_TH_SYN) {
-		p->tcp.has_mss = true;
-		p->tcp.mss = 1460;
-		p->tcp.sack_ok = true;
-		p->tcp.has_ws = true;
-		p->tcp.ws = 7;
-	}
-	p->tcp.payload = (const uint8_t *)data;
-	p->tcp.payload_len = len;
-	p->tcp.payload_caplen = len;
-	p->tcp_csum = WIRE_CSUM_OK;
-	p->caplen = p->wirelen = 20 + 20 + len;
-}
-
-static void feed(struct ctx *c, const struct wire_pkt *p)
-{
-	c->pkt++;
-	assert_int_equal(track_packet(c->t, p, c->pkt, c->now, &c->info), 0);
-	c->now += TSTAMP_MS(1);
-}
-
-/* One segment; returns its packet number. */
-static uint64_t tx(struct ctx *c, int from, const char *flags, uint32_t seq, uint32_t ack,
-		   const char *data)
-{
-	struct wire_pkt p;
-
-	build(c, &p, from, flags, seq, ack, 502, data);
-	feed(c, &p);
-	return c->pkt;
-}
-
-static void wait_ms(struct ctx *c, int64_t ms)
-{
-	c->now += TSTAMP_MS(ms);
-}
-
-/* SYN, SYN-ACK, ACK with window scale 7 both ways (502 << 7 = 64256). */
-static void handshake(struct ctx *c)
-{
-	tx(c, A, "S", 0, 0, NULL);
-	tx(c, B, "SA", 0, 1, NULL);
-	tx(c, A, "A", 1, 1, NULL);
-}
-
-static unsigned count_level(const struct ctx *c, enum finding_level lvl)
-{
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < c->nf && i < MAXF; i++)
-		if (finding_info(c->f[i].f.id)->level == lvl)
-			n++;
-	return n;
-}
-
-static unsigned conformance(const struct ctx *c)
-{
-	return count_level(c, FINDING_MUST) + count_level(c, FINDING_SHOULD) +
-	       count_level(c, FINDING_MAY);
-}
-
-static const struct track_finding *find(const struct ctx *c, enum finding_id id)
-{
-	for (unsigned i = 0; i < c->nf && i < MAXF; i++)
-		if (c->f[i].f.id == id)
-			return &c->f[i];
-	return NULL;
-}
-
-/* Prints the findings when a check fails, so the failure says why. */
-static void dump(const struct ctx *c)
-{
-	char buf[256];
-
-	for (unsigned i = 0; i < c->nf && i < MAXF; i++) {
-		finding_reason(&c->f[i].f, buf, sizeof(buf));
-		print_message("  finding %s pkt %llu ref %llu dir %u: %s\n",
-			      finding_info(c->f[i].f.id)->name, (unsigned long long)c->f[i].pkt,
-			      (unsigned long long)c->f[i].ref_pkt, c->f[i].dir, buf);
-	}
-}
-
-#define assert_no_conformance(c) do { \
-	if (conformance(c)) \
-		dump(c); \
-	assert_int_equal(conformance(c), 0); \
-} while (0)
-
-#define assert_no_findings(c) do { \
-	if ((c)->nf) \
-		dump(c); \
-	assert_int_equal((c)->nf, 0); \
-} while (0)
-
-/* handshake, data both ways, all ACKed: B has confirmed RCV.NXT = 101. */
-static void established_with_data(struct ctx *c)
-{
-	static char hundred[101];
-
-	memset(hundred, 'x', 100);
-	handshake(c);
-	tx(c, A, "PA", 1, 1, hundred);
-	tx(c, B, "A", 1, 101, NULL);
-	tx(c, B, "PA", 1, 101, "hello");
-	tx(c, A, "A", 101, 6, NULL);
-}
+/* track: the passive driver on synthetic connections (fixtures:
+ * test_track_fixture.h): normal and refused connections, capture
+ * artefacts, the RFC 5961 expectations, connections ending and lingering,
+ * simultaneous open and close, reassembly; one test goes through bytes:
+ * frames emitted, written to a pcap file, read back with the capture
+ * reader and decoded. The tracker's timestamp, window and TIME-WAIT
+ * checks: test_track_checks.c. */
+#include "test_track_fixture.h"
 
 /* --- normal connections -------------------------------------------------- */
 
@@ -993,16 +692,6 @@ static void test_idle_timeout_and_eviction_end_connections(void **state)
 
 /* --- closed connections: summarised at once, then lingering --------------- */
 
-/* handshake and the FIN exchange with its last ACK (packets 1-6): A ends
- * in TIME-WAIT, B CLOSED */
-static void open_and_close(struct ctx *c)
-{
-	handshake(c);
-	tx(c, A, "FA", 1, 1, NULL);
-	tx(c, B, "FA", 1, 2, NULL);
-	tx(c, A, "A", 2, 2, NULL);
-}
-
 static void test_rst_closed_connection_is_summarised_at_the_rst(void **state)
 {
 	struct ctx *c = *state;
@@ -1219,6 +908,149 @@ static void test_many_short_connections_keep_the_table_bounded(void **state)
 	assert_no_conformance(c);
 }
 
+/* --- simultaneous open and close (RFC 9293 3.5 figure 8, 3.6 figure 13) ---- */
+
+/* Both SYNs cross: each endpoint sends its SYN before the other's arrives,
+ * then each answers the other's SYN with a SYN,ACK from SYN-RECEIVED
+ * (figure 8). Captured in the middle: SYN, SYN, SYN,ACK, SYN,ACK. */
+static void test_simultaneous_open_is_one_clean_connection(void **state)
+{
+	struct ctx *c = *state;
+
+	tx(c, A, "S", 0, 0, NULL);
+	assert_int_equal(c->info.state[A], TCP_SYN_SENT);
+	tx(c, B, "S", 0, 0, NULL);                 /* crosses A's SYN */
+	assert_int_equal(c->info.conn_id, 1);      /* not a new connection */
+	assert_int_equal(c->info.dir, B);
+	assert_int_equal(c->info.state[A], TCP_SYN_RECEIVED);
+	assert_int_equal(c->info.state[B], TCP_SYN_RECEIVED);
+	tx(c, A, "SA", 0, 1, NULL);
+	assert_int_equal(c->info.state[B], TCP_ESTABLISHED); /* figure 8, line 7 */
+	tx(c, B, "SA", 0, 1, NULL);
+	assert_int_equal(c->info.state[A], TCP_ESTABLISHED); /* figure 8, line 6 */
+	tx(c, A, "PA", 1, 1, "hello");
+	tx(c, B, "A", 1, 6, NULL);
+	tx(c, B, "PA", 1, 6, "world");
+	tx(c, A, "A", 6, 6, NULL);
+	assert_int_equal(c->info.state[A], TCP_ESTABLISHED);
+	assert_int_equal(c->info.state[B], TCP_ESTABLISHED);
+	track_finish(c->t);
+	assert_no_conformance(c);
+	/* as Wireshark (tshark 4) labels it: each SYN,ACK repeats its SYN's
+	 * sequence number, a "retransmission" */
+	assert_int_equal(count_level(c, FINDING_ANALYSIS), 2);
+	assert_int_equal(c->f[0].f.id, FND_ANA_RETRANSMISSION);
+	assert_int_equal(c->f[1].f.id, FND_ANA_RETRANSMISSION);
+	assert_int_equal(c->ns, 1);
+	assert_true(c->sum[0].s.handshake_seen);
+	assert_int_equal(c->sum[0].s.state[A], TCP_ESTABLISHED);
+	assert_int_equal(c->sum[0].s.state[B], TCP_ESTABLISHED);
+	assert_int_equal(c->dlen[A], 5);
+	assert_int_equal(c->dlen[B], 5);
+	assert_int_equal(track_expect_stats(c->t)->violated, 0);
+}
+
+/* The same with the ACKs figure 8 does not show but some stacks send
+ * (each answers the other's SYN,ACK with a pure ACK). */
+static void test_simultaneous_open_with_extra_acks_is_clean(void **state)
+{
+	struct ctx *c = *state;
+
+	tx(c, A, "S", 0, 0, NULL);
+	tx(c, B, "S", 0, 0, NULL);
+	tx(c, A, "SA", 0, 1, NULL);
+	tx(c, B, "SA", 0, 1, NULL);
+	tx(c, A, "A", 1, 1, NULL);
+	tx(c, B, "A", 1, 1, NULL);
+	assert_int_equal(c->info.state[A], TCP_ESTABLISHED);
+	assert_int_equal(c->info.state[B], TCP_ESTABLISHED);
+	tx(c, A, "FA", 1, 1, NULL);
+	tx(c, B, "FA", 1, 2, NULL);
+	tx(c, A, "A", 2, 2, NULL);
+	track_finish(c->t);
+	assert_no_conformance(c);
+	/* Wireshark's labels: two "retransmitted" SYNs, two duplicate ACKs */
+	assert_int_equal(count_level(c, FINDING_ANALYSIS), 4);
+	assert_int_equal(c->ns, 1);
+	assert_int_equal(c->sum[0].s.end, FLOW_END_CLOSED);
+	assert_int_equal(c->sum[0].s.state[A], TCP_TIME_WAIT);
+	assert_int_equal(c->sum[0].s.state[B], TCP_CLOSED);
+}
+
+/* The SYN,ACKs of a simultaneous open repeat the SYNs' sequence number,
+ * as the RFC asks: no sign of loss, the checks stay on. */
+static void test_simultaneous_open_keeps_the_checks_on(void **state)
+{
+	struct ctx *c = *state;
+
+	tx(c, A, "S", 0, 0, NULL);
+	tx(c, B, "S", 0, 0, NULL);
+	tx(c, A, "SA", 0, 1, NULL);
+	tx(c, B, "SA", 0, 1, NULL);
+	tx(c, A, "PA", 1, 1, "hello");
+	tx(c, B, "A", 1, 6, NULL);
+	wait_ms(c, 50);
+	tx(c, A, "R", 100, 0, NULL);                     /* in the window, not RCV.NXT */
+	wait_ms(c, 1000);
+	tx(c, A, "PA", 6, 1, "more");
+	tx(c, B, "A", 1, 10, NULL);                      /* no challenge ACK came first */
+	track_finish(c->t);
+	assert_non_null(find(c, FND_TRK_RST_NOT_CHALLENGED));
+	assert_int_equal(conformance(c), 1);
+}
+
+/* Both FINs cross (figure 13): each endpoint is in FIN-WAIT-1 when the
+ * other's FIN comes, goes to CLOSING, and to TIME-WAIT on the ACK of its
+ * own FIN. */
+static void test_simultaneous_close_ends_both_in_time_wait(void **state)
+{
+	struct ctx *c = *state;
+
+	handshake(c);
+	tx(c, A, "PA", 1, 1, "ping");
+	tx(c, B, "PA", 1, 5, "pong");
+	tx(c, A, "A", 5, 5, NULL);
+	tx(c, A, "FA", 5, 5, NULL);
+	assert_int_equal(c->info.state[A], TCP_FIN_WAIT_1);
+	tx(c, B, "FA", 5, 5, NULL);                 /* does not ACK A's FIN */
+	assert_int_equal(c->info.state[A], TCP_CLOSING);
+	assert_int_equal(c->info.state[B], TCP_CLOSING);
+	tx(c, A, "A", 6, 6, NULL);
+	assert_int_equal(c->info.state[B], TCP_TIME_WAIT);
+	assert_int_equal(c->ns, 0);
+	tx(c, B, "A", 6, 6, NULL);
+	assert_int_equal(c->info.state[A], TCP_TIME_WAIT);
+	assert_int_equal(c->info.state[B], TCP_TIME_WAIT);
+	assert_int_equal(c->ns, 1);                 /* closed: summarised now */
+	track_finish(c->t);
+	assert_no_findings(c);
+	assert_int_equal(c->ns, 1);
+	assert_int_equal(c->sum[0].s.end, FLOW_END_CLOSED);
+	assert_int_equal(c->sum[0].s.state[A], TCP_TIME_WAIT);
+	assert_int_equal(c->sum[0].s.state[B], TCP_TIME_WAIT);
+	assert_int_equal(c->sum[0].cs, CONN_SF);
+}
+
+/* The FINs cross and carry the ACK of each other's FIN only on the
+ * second transmission (Linux: FIN, then the ACK of the peer's FIN). */
+static void test_simultaneous_close_with_fin_retransmissions_is_clean(void **state)
+{
+	struct ctx *c = *state;
+
+	handshake(c);
+	tx(c, A, "FA", 1, 1, NULL);
+	tx(c, B, "FA", 1, 1, NULL);
+	tx(c, B, "A", 2, 2, NULL);
+	tx(c, A, "A", 2, 2, NULL);
+	assert_int_equal(c->info.state[A], TCP_TIME_WAIT);
+	assert_int_equal(c->info.state[B], TCP_TIME_WAIT);
+	track_finish(c->t);
+	assert_no_findings(c);
+	assert_int_equal(c->ns, 1);
+	assert_int_equal(c->sum[0].s.state[A], TCP_TIME_WAIT);
+	assert_int_equal(c->sum[0].s.state[B], TCP_TIME_WAIT);
+}
+
 /* --- reassembly ----------------------------------------------------------- */
 
 static void test_reassembly_delivers_both_streams_in_order(void **state)
@@ -1428,6 +1260,11 @@ int main(void)
 		T(test_syn_during_linger_restarts_the_lingering_flow),
 		T(test_late_segments_settle_what_was_owed),
 		T(test_many_short_connections_keep_the_table_bounded),
+		T(test_simultaneous_open_is_one_clean_connection),
+		T(test_simultaneous_open_with_extra_acks_is_clean),
+		T(test_simultaneous_open_keeps_the_checks_on),
+		T(test_simultaneous_close_ends_both_in_time_wait),
+		T(test_simultaneous_close_with_fin_retransmissions_is_clean),
 		T(test_reassembly_delivers_both_streams_in_order),
 		T(test_overlap_with_other_bytes_is_reported),
 		T(test_pcap_bytes_through_decoder_and_tracker),
