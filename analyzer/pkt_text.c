@@ -104,17 +104,6 @@ void pkt_text_options(const struct wire_tcp *t, const struct track_pkt_info *inf
 	put(buf, cap, &len, ">");
 }
 
-const char *pkt_text_csum(enum wire_csum_verdict c)
-{
-	switch (c) {
-	case WIRE_CSUM_OK:         return "ok";
-	case WIRE_CSUM_BAD:        return "bad";
-	case WIRE_CSUM_PARTIAL:    return "partial";
-	case WIRE_CSUM_UNVERIFIED: return "unverified";
-	}
-	return "?";
-}
-
 const char *pkt_text_label(uint32_t bit)
 {
 	switch (bit) {
@@ -185,7 +174,7 @@ void pkt_text_line(uint64_t num, int64_t rel_ts_ns, const struct wire_pkt *p,
 	pkt_text_options(t, info, opts, sizeof(opts));
 	if (opts[0])
 		put(buf, cap, &len, " %s", opts);
-	put(buf, cap, &len, " csum %s", pkt_text_csum(p->tcp_csum));
+	put(buf, cap, &len, " csum %s", wire_csum_name(p->tcp_csum));
 	if (p->tcp_csum == WIRE_CSUM_BAD || p->tcp_csum == WIRE_CSUM_PARTIAL)
 		put(buf, cap, &len, " 0x%04x", t->csum);
 	if (tracked)

@@ -14,8 +14,6 @@
  * SACK blocks are relative when info knows the peer's base. */
 void pkt_text_options(const struct wire_tcp *t, const struct track_pkt_info *info,
 		      char *buf, size_t cap);
-/* "ok" / "bad" / "partial" / "unverified" for a checksum verdict. */
-const char *pkt_text_csum(enum wire_csum_verdict c);
 /* Name of one TRACK_L_* label bit ("retransmission", "dup ack", ...). */
 const char *pkt_text_label(uint32_t bit);
 /* " [retransmission] [dup ack #2 of 15]" ("" without labels). */

@@ -191,6 +191,10 @@ size_t wire_tcp_opts_len(const struct wire_tcp *tcp);
  * written as tcpspec prints them: S F R P A U E C (SYN first). buf >= 10. */
 void wire_flags_str(uint8_t flags, char *buf);
 
+/* "ok", "bad", "partial", "unverified": the name of a checksum verdict in
+ * packet lines, JSON records and reports. */
+const char *wire_csum_name(enum wire_csum_verdict c);
+
 /* Address to text (v4 dotted / v6 RFC 5952). buf >= 46. */
 void wire_addr_str(uint8_t version, const uint8_t *addr, char *buf);
 

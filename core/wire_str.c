@@ -96,3 +96,14 @@ void wire_addr_str(uint8_t version, const uint8_t *addr, char *buf)
 	else
 		strcpy(buf, "?");
 }
+
+const char *wire_csum_name(enum wire_csum_verdict c)
+{
+	switch (c) {
+	case WIRE_CSUM_OK:         return "ok";
+	case WIRE_CSUM_BAD:        return "bad";
+	case WIRE_CSUM_PARTIAL:    return "partial";
+	case WIRE_CSUM_UNVERIFIED: return "unverified";
+	}
+	return "unverified"; /* not a verdict: claim nothing was verified */
+}

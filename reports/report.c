@@ -446,17 +446,6 @@ json_t *report_labels_json(uint32_t labels, bool malformed)
 	return a;
 }
 
-static const char *csum_name(enum wire_csum_verdict c)
-{
-	switch (c) {
-	case WIRE_CSUM_OK:         return "ok";
-	case WIRE_CSUM_BAD:        return "bad";
-	case WIRE_CSUM_PARTIAL:    return "partial";
-	case WIRE_CSUM_UNVERIFIED: return "unverified";
-	}
-	return "unverified";
-}
-
 json_t *report_packet_json(const struct report_pkt *in)
 {
 	const struct wire_tcp *t = &in->p->tcp;
@@ -497,7 +486,7 @@ json_t *report_packet_json(const struct report_pkt *in)
 		      "wnd", int_or_null(in->wnd >= 0, in->wnd),
 		      "len", (json_int_t)(in->header_ok ? t->payload_len : 0),
 		      "options", opts, "sack", sack ? sack : json_null(),
-		      "csum", in->header_ok ? csum_name(in->p->tcp_csum) : "unverified",
+		      "csum", in->header_ok ? wire_csum_name(in->p->tcp_csum) : "unverified",
 		      "labels", report_labels_json(in->labels, !in->header_ok));
 	if (j && in->has_step)
 		json_object_set_new(j, "step", int_or_null(in->step != 0, (json_int_t)in->step));

@@ -85,17 +85,6 @@ json_t *report_json_options(const struct wire_tcp *t)
 	return a;
 }
 
-static const char *csum_name(enum wire_csum_verdict c)
-{
-	switch (c) {
-	case WIRE_CSUM_OK:         return "ok";
-	case WIRE_CSUM_BAD:        return "bad";
-	case WIRE_CSUM_PARTIAL:    return "partial";
-	case WIRE_CSUM_UNVERIFIED: return "unverified";
-	}
-	return "unknown";
-}
-
 static void set_endpoints(json_t *j, const struct wire_pkt *p)
 {
 	char a[46];
@@ -185,7 +174,7 @@ json_t *report_json_packet(const char *file, uint64_t num, int64_t ts_ns,
 	json_object_set_new(j, "urp", json_integer(t->urp));
 	json_object_set_new(j, "len", json_integer(t->payload_len));
 	json_object_set_new(j, "options", report_json_options(t));
-	json_object_set_new(j, "csum", json_string(csum_name(p->tcp_csum)));
+	json_object_set_new(j, "csum", json_string(wire_csum_name(p->tcp_csum)));
 	json_object_set_new(j, "csum_value", json_integer(t->csum));
 	json_object_set_new(j, "conn", int_or_null(tracked, tracked ? info->conn_id : 0));
 	json_object_set_new(j, "dir", int_or_null(tracked, tracked ? info->dir : 0));

@@ -14,7 +14,6 @@
 #include "track.h"
 #include "wire.h"
 
-#define REPORT_JSON_SCHEMA 1          /* the `run --json` document */
 #define REPORT_JSON_ANALYZE_SCHEMA 2  /* `analyze --json` records */
 
 /* {"type":"packet", ...} for a decoded TCP packet; info (may be NULL or
